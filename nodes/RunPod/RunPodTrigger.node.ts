@@ -1,0 +1,72 @@
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { receiveCallback, triggerProperties } from '../shared/trigger';
+import { runPodProvider } from './provider';
+
+export class RunPodTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RunPod Trigger',
+		name: 'runPodTrigger',
+		icon: { light: 'file:runpod.svg', dark: 'file:runpod.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'On job result',
+		description: 'Starts the workflow when a RunPod Serverless job reports its result',
+		defaults: { name: 'RunPod Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'runPodApi', required: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'callback',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Copy this trigger’s Production URL into the Callback URL of a RunPod node (Wait for Result: Don’t Wait) that uses the same credential. The node signs the URL per job; callbacks without a valid signature are refused with 401.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Endpoint ID',
+				name: 'endpointId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. a1b2c3d4e5f6g7',
+				description: 'Your serverless endpoint. Needed only for Confirm with API, which asks it for the job.',
+			},
+			...triggerProperties('RunPod'),
+		],
+	};
+
+	// RunPod takes its callback URL with each job, so there is nothing to register remotely.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveCallback(this, runPodProvider);
+	}
+}

@@ -1,0 +1,181 @@
+import type {
+	IBinaryData,
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { RenderContext } from './provider';
+import type { ParsedRender, RenderOutput } from './result';
+import { RenderPayloadError } from './result';
+
+interface FileType {
+	mimeType: string;
+	extension: string;
+}
+
+/** Recognises the image formats render services return, by their first bytes. */
+export function detectFileType(bytes: Buffer): FileType | undefined {
+	const startsWith = (signature: number[], offset = 0) =>
+		bytes.length >= offset + signature.length &&
+		signature.every((byte, index) => bytes[offset + index] === byte);
+	if (startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { mimeType: 'image/png', extension: 'png' };
+	if (startsWith([0xff, 0xd8, 0xff])) return { mimeType: 'image/jpeg', extension: 'jpg' };
+	if (startsWith([0x52, 0x49, 0x46, 0x46]) && startsWith([0x57, 0x45, 0x42, 0x50], 8)) return { mimeType: 'image/webp', extension: 'webp' };
+	if (startsWith([0x47, 0x49, 0x46, 0x38])) return { mimeType: 'image/gif', extension: 'gif' };
+	if (startsWith([0x42, 0x4d])) return { mimeType: 'image/bmp', extension: 'bmp' };
+	if (startsWith([0x49, 0x49, 0x2a, 0x00]) || startsWith([0x4d, 0x4d, 0x00, 0x2a])) return { mimeType: 'image/tiff', extension: 'tiff' };
+	if (startsWith([0x66, 0x74, 0x79, 0x70, 0x61, 0x76, 0x69, 0x66], 4)) return { mimeType: 'image/avif', extension: 'avif' };
+	return undefined;
+}
+
+const FALLBACK_FILE_TYPE: FileType = { mimeType: 'application/octet-stream', extension: 'bin' };
+const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Decodes a base64 image (optionally a data: URI); rejects text that is not base64. */
+export function decodeBase64Image(encoded: string): Buffer {
+	const comma = encoded.startsWith('data:') ? encoded.indexOf(',') : -1;
+	const body = (comma >= 0 ? encoded.slice(comma + 1) : encoded).replace(/\s+/g, '');
+	if (!body || body.length % 4 === 1 || !BASE64_BODY.test(body)) {
+		throw new RenderPayloadError(
+			`An inline image is not valid base64 (starts with "${encoded.slice(0, 24)}")`,
+		);
+	}
+	return Buffer.from(body, 'base64');
+}
+
+/** The binary property of the n-th image of an item: data, data_1, data_2, ... */
+export function binaryPropertyName(prefix: string, position: number): string {
+	return position === 0 ? prefix : `${prefix}_${position}`;
+}
+
+export interface AttachOptions {
+	/** Fetch images the provider gave as URLs (base64 images are always turned into binary). */
+	downloadUrls: boolean;
+	/** Emit one item per image instead of one item with data, data_1, ... */
+	onePerImage: boolean;
+	binaryPrefix?: string;
+}
+
+/** One output and, once decoded or downloaded, its file in n8n's binary store. */
+interface StoredOutput {
+	output: RenderOutput & { error?: string };
+	file?: IBinaryData;
+}
+
+/**
+ * Turns a parsed render into n8n items: the RenderResult as JSON, the images as binary data.
+ * An image that cannot be decoded or fetched keeps its URL and gets an `error` on its output, so
+ * nothing is lost.
+ */
+export async function renderItems(
+	context: RenderContext,
+	parsed: ParsedRender,
+	options: AttachOptions,
+): Promise<INodeExecutionData[]> {
+	const prefix = options.binaryPrefix ?? 'data';
+	const { result } = parsed;
+	const stored = await Promise.all(
+		result.outputs.map(async (output) => await storeOutput(context, parsed, output, options)),
+	);
+	const json = (outputs: RenderOutput[]) => ({ ...result, outputs }) as unknown as IDataObject;
+
+	if (options.onePerImage && stored.length > 1) {
+		return stored.map(({ output, file }) => ({
+			json: json([file ? { ...output, binaryProperty: prefix } : output]),
+			...(file ? { binary: { [prefix]: file } } : {}),
+		}));
+	}
+
+	const binary: IBinaryKeyData = {};
+	const outputs = stored.map(({ output, file }, position) => {
+		if (!file) return output;
+		const property = binaryPropertyName(prefix, position);
+		binary[property] = file;
+		return { ...output, binaryProperty: property };
+	});
+	return [{ json: json(outputs), ...(Object.keys(binary).length ? { binary } : {}) }];
+}
+
+async function storeOutput(
+	context: RenderContext,
+	parsed: ParsedRender,
+	output: RenderOutput,
+	options: AttachOptions,
+): Promise<StoredOutput> {
+	let bytes: Buffer;
+	let declaredMimeType = '';
+	const inline = parsed.inlineImages[output.index];
+	try {
+		if (inline !== undefined) {
+			bytes = decodeBase64Image(inline);
+		} else if (output.url && options.downloadUrls) {
+			const response = (await context.helpers.httpRequest({
+				method: 'GET',
+				url: output.url,
+				encoding: 'arraybuffer',
+				returnFullResponse: true,
+				timeout: DOWNLOAD_TIMEOUT_MS,
+			})) as IN8nHttpFullResponse;
+			bytes = Buffer.from(response.body as ArrayBuffer);
+			declaredMimeType = String((response.headers as IDataObject)['content-type'] ?? '');
+		} else {
+			return { output };
+		}
+	} catch (error) {
+		const reason = error instanceof RenderPayloadError ? error.message : `Download failed: ${(error as Error).message}`;
+		return { output: { ...output, error: reason } };
+	}
+
+	const fileType = detectFileType(bytes) ?? fileTypeFromMime(declaredMimeType) ?? FALLBACK_FILE_TYPE;
+	const fileName = `${parsed.result.provider}-${safeFileNamePart(parsed.result.jobId)}-${output.index}.${fileType.extension}`;
+	const file = await context.helpers.prepareBinaryData(bytes, fileName, fileType.mimeType);
+	return { output: { ...output, mimeType: fileType.mimeType, fileName }, file };
+}
+
+const DOWNLOAD_TIMEOUT_MS = 120_000;
+
+function fileTypeFromMime(contentType: string): FileType | undefined {
+	const [kind, subtype] = contentType.split(';')[0].trim().toLowerCase().split('/');
+	if (kind !== 'image' || !subtype) return undefined;
+	return { mimeType: `image/${subtype}`, extension: subtype === 'jpeg' ? 'jpg' : subtype.replace(/[^a-z0-9].*$/, '') };
+}
+
+function safeFileNamePart(text: string): string {
+	return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'job';
+}
+
+export type ImageSource =
+	| { kind: 'url'; url: string }
+	| { kind: 'binary'; property: string };
+
+/** An input image as base64, from an item's binary property or downloaded from a URL. */
+export async function inputImageAsBase64(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	source: ImageSource,
+): Promise<string> {
+	if (source.kind === 'binary') {
+		context.helpers.assertBinaryData(itemIndex, source.property);
+		const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, source.property);
+		return bytes.toString('base64');
+	}
+	if (!/^https?:\/\//i.test(source.url)) {
+		throw new NodeOperationError(context.getNode(), `"${source.url}" is not an http(s) URL`, {
+			itemIndex,
+			description: 'Give the image as a public http(s) URL, or choose Binary Property as the source.',
+		});
+	}
+	const bytes = Buffer.from(
+		(await context.helpers.httpRequest({
+			method: 'GET',
+			url: source.url,
+			encoding: 'arraybuffer',
+			timeout: DOWNLOAD_TIMEOUT_MS,
+		})) as ArrayBuffer,
+	);
+	return bytes.toString('base64');
+}

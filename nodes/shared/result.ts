@@ -1,0 +1,90 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** Where a render job stands. The first four are final. */
+export type RenderStatus = 'completed' | 'failed' | 'cancelled' | 'timedOut' | 'pending' | 'running';
+
+export const FINAL_STATUSES: readonly RenderStatus[] = ['completed', 'failed', 'cancelled', 'timedOut'];
+
+export function isFinalStatus(status: RenderStatus): boolean {
+	return FINAL_STATUSES.includes(status);
+}
+
+export interface RenderOutput {
+	/** Position of the image in the provider's answer, from 0. */
+	index: number;
+	url?: string;
+	thumbnailUrl?: string;
+	/** Name of the binary property holding the image, once downloaded or decoded. */
+	binaryProperty?: string;
+	mimeType?: string;
+	fileName?: string;
+}
+
+export interface RenderError {
+	message: string;
+	code?: string;
+}
+
+/** The one item shape every node of this package emits for a render job. */
+export interface RenderResult {
+	provider: string;
+	jobId: string;
+	status: RenderStatus;
+	outputs: RenderOutput[];
+	error?: RenderError;
+	/** The caller's own reference, carried through the callback URL. */
+	correlationId?: string;
+	/** What the provider echoed of the request. */
+	request?: IDataObject;
+	timings?: { queueMs?: number; runMs?: number };
+	receivedAt: string;
+	/** The provider's own body, base64 blobs removed. */
+	raw: IDataObject;
+}
+
+/**
+ * What a provider parser makes of a body: the RenderResult, plus the base64 images that were cut
+ * out of it, keyed by output index (they become binary data, never JSON).
+ */
+export interface ParsedRender {
+	result: RenderResult;
+	inlineImages: Record<number, string>;
+}
+
+/** A body that is not the provider's known shape. Its message says what was expected. */
+export class RenderPayloadError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'RenderPayloadError';
+	}
+}
+
+export function isPlainObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Anything at least this long that decodes as base64 is treated as an inline file, not text. */
+const MIN_BASE64_BLOB_LENGTH = 256;
+const BASE64_BLOB = /^(data:[\w/+.-]+;base64,)?[A-Za-z0-9+/\r\n]+={0,2}$/;
+
+export function looksLikeBase64Blob(value: unknown): value is string {
+	return (
+		typeof value === 'string' && value.length >= MIN_BASE64_BLOB_LENGTH && BASE64_BLOB.test(value)
+	);
+}
+
+/** A deep copy of a provider body with every base64 blob replaced by a short marker. */
+export function stripBase64(value: unknown): unknown {
+	if (looksLikeBase64Blob(value)) return `[base64 removed: ${value.length} chars]`;
+	if (Array.isArray(value)) return value.map(stripBase64);
+	if (isPlainObject(value)) {
+		const copy: IDataObject = {};
+		for (const [key, entry] of Object.entries(value)) copy[key] = stripBase64(entry) as IDataObject;
+		return copy;
+	}
+	return value;
+}
+
+export function toMilliseconds(value: unknown): number | undefined {
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}

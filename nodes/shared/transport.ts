@@ -1,0 +1,188 @@
+import type {
+	IDataObject,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	INode,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { RenderContext } from './provider';
+import { isPlainObject } from './result';
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	url: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	/** Per attempt. */
+	timeoutMs?: number;
+}
+
+export interface RetryPolicy {
+	/** Retries after the first attempt, for 429 and 5xx answers. */
+	maxRetries: number;
+	baseDelayMs: number;
+	maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+export interface ApiCallOptions {
+	providerName: string;
+	credentialType: string;
+	itemIndex?: number;
+	retry?: RetryPolicy;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * One authenticated JSON call to a provider API. 429 and 5xx are retried with bounded exponential
+ * backoff that honours Retry-After; any other error answer becomes a NodeApiError that shows the
+ * provider's own message.
+ */
+export async function callProviderApi<T = IDataObject>(
+	context: RenderContext,
+	request: ApiRequest,
+	options: ApiCallOptions,
+): Promise<T> {
+	const retry = options.retry ?? DEFAULT_RETRY_POLICY;
+	const httpOptions: IHttpRequestOptions = {
+		method: request.method,
+		url: request.url,
+		qs: request.qs,
+		body: request.body,
+		json: true,
+		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+
+	for (let attempt = 0; ; attempt++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				options.credentialType,
+				httpOptions,
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			throw new NodeApiError(context.getNode(), error as JsonObject, {
+				message: `${options.providerName} could not be reached: ${describeNetworkError(error)}`,
+				description: `${request.method} ${request.url}`,
+				itemIndex: options.itemIndex,
+			});
+		}
+
+		const { statusCode } = response;
+		if (statusCode >= 200 && statusCode < 300) {
+			return parseJsonAnswer<T>(context, response, request, options);
+		}
+		if (isRetryable(statusCode) && attempt < retry.maxRetries) {
+			await sleep(retryDelayMs(attempt, retry, response.headers as IDataObject));
+			continue;
+		}
+		throw apiError(context, response, request, options, attempt);
+	}
+}
+
+export function isRetryable(statusCode: number): boolean {
+	return statusCode === 429 || statusCode >= 500;
+}
+
+/** Exponential backoff, or the provider's Retry-After when it asks for longer; never above the cap. */
+export function retryDelayMs(attempt: number, retry: RetryPolicy, headers: IDataObject = {}): number {
+	const backoff = retry.baseDelayMs * 2 ** attempt;
+	const retryAfter = parseRetryAfterMs(headers['retry-after']);
+	return Math.min(Math.max(backoff, retryAfter ?? 0), retry.maxDelayMs);
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+export function parseRetryAfterMs(value: unknown, now = Date.now()): number | undefined {
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const text = String(value).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+	const date = Date.parse(text);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The provider's own words from an error body: `error`, `error.message`, `message` or `detail`. */
+export function providerErrorMessage(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
+	if (!isPlainObject(body)) return undefined;
+	const { error, message, detail } = body;
+	if (typeof error === 'string' && error) return error;
+	if (isPlainObject(error) && typeof error.message === 'string') return error.message;
+	if (typeof message === 'string' && message) return message;
+	if (typeof detail === 'string' && detail) return detail;
+	return undefined;
+}
+
+const STATUS_HINTS: Record<number, string> = {
+	400: 'The provider rejected the request: check the parameters named in the message.',
+	401: 'The API key was refused: check the credential.',
+	403: 'The API key may not use this feature: check your plan with the provider.',
+	404: 'Not found: check the endpoint or job id (finished jobs expire after a while).',
+	413: 'The request body is too large for the provider: send images by URL or smaller.',
+	422: 'The provider could not process the request as sent: check the parameters.',
+	429: 'The provider is rate limiting: lower the batch size or wait before retrying.',
+};
+
+function apiError(
+	context: RenderContext,
+	response: IN8nHttpFullResponse,
+	request: ApiRequest,
+	options: ApiCallOptions,
+	retries: number,
+): NodeApiError {
+	const { statusCode } = response;
+	const providerMessage = providerErrorMessage(response.body) ?? 'no message';
+	const retried = retries > 0 ? ` (after ${retries} retries)` : '';
+	const hint = STATUS_HINTS[statusCode] ?? (statusCode >= 500 ? 'The provider had an internal error.' : '');
+	const errorBody = isPlainObject(response.body) ? response.body : { body: String(response.body) };
+	return new NodeApiError(context.getNode(), errorBody as JsonObject, {
+		message: `${options.providerName} answered ${statusCode}${retried}: ${providerMessage}`,
+		description: `${hint} ${request.method} ${request.url}`.trim(),
+		httpCode: String(statusCode),
+		itemIndex: options.itemIndex,
+	});
+}
+
+function parseJsonAnswer<T>(
+	context: RenderContext,
+	response: IN8nHttpFullResponse,
+	request: ApiRequest,
+	options: ApiCallOptions,
+): T {
+	const { body } = response;
+	if (typeof body !== 'string') return body as T;
+	try {
+		return JSON.parse(body) as T;
+	} catch {
+		throw new NodeApiError(
+			context.getNode(),
+			{ body: body.slice(0, 500) },
+			{
+				message: `${options.providerName} answered with something that is not JSON`,
+				description: `${request.method} ${request.url} answered: ${body.slice(0, 200)}`,
+				httpCode: String(response.statusCode),
+				itemIndex: options.itemIndex,
+			},
+		);
+	}
+}
+
+function describeNetworkError(error: unknown): string {
+	if (!isPlainObject(error) && !(error instanceof Error)) return String(error);
+	const { code, message } = error as { code?: unknown; message?: unknown };
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return 'the request timed out';
+	return [code, message].filter((part) => typeof part === 'string' && part).join(' ') || 'unknown error';
+}
+
+/** Any failure as an n8n node error (API errors stay NodeApiErrors, with their HTTP details). */
+export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
