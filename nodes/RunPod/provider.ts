@@ -3,7 +3,7 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import type { RenderContext, RenderProvider } from '../shared/provider';
 import { itemParameter } from '../shared/provider';
 import { callProviderApi } from '../shared/transport';
-import { parseRunPodJob } from './parser';
+import { RUNPOD_PROVIDER, parseRunPodJob } from './parser';
 
 export const RUNPOD_CREDENTIAL = 'runPodApi';
 const DEFAULT_BASE_URL = 'https://api.runpod.ai/v2';
@@ -40,7 +40,7 @@ export async function callRunPod<T = IDataObject>(
 }
 
 export const runPodProvider: RenderProvider = {
-	id: 'runpod',
+	id: RUNPOD_PROVIDER,
 	displayName: 'RunPod',
 	credentialType: RUNPOD_CREDENTIAL,
 	parseCallback: parseRunPodJob,
