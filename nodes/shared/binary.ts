@@ -38,7 +38,7 @@ const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/;
 /** Decodes a base64 image (optionally a data: URI); rejects text that is not base64. */
 export function decodeBase64Image(encoded: string): Buffer {
 	const comma = encoded.startsWith('data:') ? encoded.indexOf(',') : -1;
-	const body = (comma >= 0 ? encoded.slice(comma + 1) : encoded).replace(/\s+/g, '');
+	const body = (comma >= 0 ? encoded.slice(comma + 1) : encoded).replace(/[\r\n]+/g, '');
 	if (!body || body.length % 4 === 1 || !BASE64_BODY.test(body)) {
 		throw new RenderPayloadError(
 			`An inline image is not valid base64 (starts with "${encoded.slice(0, 24)}")`,

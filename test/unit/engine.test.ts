@@ -1,0 +1,153 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { binaryPropertyName, decodeBase64Image, detectFileType } from '../../nodes/shared/binary';
+import {
+	callbackSigningKey,
+	checkCallbackQuery,
+	isValidSignature,
+	rememberDelivery,
+	signReference,
+	signedCallbackUrl,
+} from '../../nodes/shared/callback';
+import { looksLikeBase64Blob, stripBase64 } from '../../nodes/shared/result';
+import {
+	DEFAULT_RETRY_POLICY,
+	isRetryable,
+	parseRetryAfterMs,
+	providerErrorMessage,
+	retryDelayMs,
+} from '../../nodes/shared/transport';
+import { forEachWithLimit } from '../../nodes/shared/wait';
+import { makePng } from '../simulators/png';
+
+describe('callback signing', () => {
+	const key = callbackSigningKey({ apiKey: 'rp_key' });
+
+	it('derives a key from the API key when no webhook secret is set, and prefers the secret', () => {
+		expect(key).toMatch(/^[0-9a-f]{64}$/);
+		expect(key).not.toContain('rp_key');
+		expect(callbackSigningKey({ apiKey: 'rp_key' })).toBe(key);
+		expect(callbackSigningKey({ apiKey: 'other' })).not.toBe(key);
+		expect(callbackSigningKey({ apiKey: 'rp_key', webhookSecret: 's3cret' })).toBe('s3cret');
+	});
+
+	it('signs a reference with HMAC-SHA256 and verifies only the exact signature', () => {
+		const signature = signReference(key, 'order-1');
+		expect(signature).toMatch(/^[0-9a-f]{64}$/);
+		expect(isValidSignature(key, 'order-1', signature)).toBe(true);
+		expect(isValidSignature(key, 'order-2', signature)).toBe(false);
+		expect(isValidSignature('other-key', 'order-1', signature)).toBe(false);
+		expect(isValidSignature(key, 'order-1', signature.slice(0, 10))).toBe(false);
+	});
+
+	it('adds ref and sig to a callback URL and keeps its own query', () => {
+		const url = new URL(signedCallbackUrl('https://n8n.example.com/webhook-waiting/12?x=1', key, 'listing 7'));
+		expect(url.searchParams.get('x')).toBe('1');
+		expect(url.searchParams.get('ref')).toBe('listing 7');
+		expect(url.searchParams.get('sig')).toBe(signReference(key, 'listing 7'));
+	});
+
+	it('checks an incoming query: missing parts and wrong signatures are refused with a reason', () => {
+		expect(checkCallbackQuery({ ref: 'a', sig: signReference(key, 'a') }, key)).toEqual({ ok: true, reference: 'a' });
+		const missing = checkCallbackQuery({ ref: 'a' }, key);
+		expect(missing).toMatchObject({ ok: false, reason: expect.stringContaining("'sig'") });
+		const forged = checkCallbackQuery({ ref: 'a', sig: signReference(key, 'b') }, key);
+		expect(forged).toMatchObject({ ok: false, reason: expect.stringContaining('does not match') });
+		expect(checkCallbackQuery({ ref: ['a'], sig: 'x' } as unknown as IDataObject, key).ok).toBe(false);
+	});
+});
+
+describe('duplicate suppression', () => {
+	it('remembers (job, status) keys in static data and forgets the oldest beyond the bound', () => {
+		const staticData: IDataObject = {};
+		expect(rememberDelivery(staticData, 'job-1:completed', 3)).toBe(true);
+		expect(rememberDelivery(staticData, 'job-1:completed', 3)).toBe(false);
+		expect(rememberDelivery(staticData, 'job-1:failed', 3)).toBe(true);
+		rememberDelivery(staticData, 'job-2:completed', 3);
+		rememberDelivery(staticData, 'job-3:completed', 3);
+		expect(Object.values(staticData)[0]).toHaveLength(3);
+		// job-1:completed was pushed out, so it counts as new again
+		expect(rememberDelivery(staticData, 'job-1:completed', 3)).toBe(true);
+	});
+});
+
+describe('transport rules', () => {
+	it('retries 429 and 5xx only', () => {
+		expect([429, 500, 502, 503].every(isRetryable)).toBe(true);
+		expect([400, 401, 404, 413, 422].some(isRetryable)).toBe(false);
+	});
+
+	it('reads Retry-After as seconds or as an HTTP date', () => {
+		expect(parseRetryAfterMs('3')).toBe(3000);
+		expect(parseRetryAfterMs(2)).toBe(2000);
+		const now = Date.parse('2026-01-01T00:00:00Z');
+		expect(parseRetryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
+		expect(parseRetryAfterMs('soon')).toBeUndefined();
+		expect(parseRetryAfterMs(undefined)).toBeUndefined();
+	});
+
+	it('backs off exponentially, honours a longer Retry-After and never exceeds the cap', () => {
+		const policy = { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1000 };
+		expect([0, 1, 2, 3].map((attempt) => retryDelayMs(attempt, policy))).toEqual([100, 200, 400, 800]);
+		expect(retryDelayMs(6, policy)).toBe(1000);
+		expect(retryDelayMs(0, policy, { 'retry-after': '0.5' })).toBe(500);
+		expect(retryDelayMs(0, policy, { 'retry-after': '60' })).toBe(1000);
+		expect(DEFAULT_RETRY_POLICY.maxRetries).toBeGreaterThan(0);
+	});
+
+	it("finds the provider's own words in its error bodies", () => {
+		expect(providerErrorMessage({ error: 'Unauthorized' })).toBe('Unauthorized'); // RunPod
+		expect(providerErrorMessage({ message: 'Not enough credits', code: 'NOT_ENOUGH_CREDITS' })).toBe('Not enough credits'); // Deep Image
+		expect(providerErrorMessage({ error: 'invalid tool', key: 'api_error_tool' })).toBe('invalid tool'); // AI Home Design
+		expect(providerErrorMessage({ error: { message: 'nested' } })).toBe('nested');
+		expect(providerErrorMessage('<html>Bad Gateway</html>')).toBe('<html>Bad Gateway</html>');
+		expect(providerErrorMessage({})).toBeUndefined();
+	});
+});
+
+describe('binary helpers', () => {
+	it('recognises image formats by their bytes', () => {
+		expect(detectFileType(makePng(4, 4))).toEqual({ mimeType: 'image/png', extension: 'png' });
+		expect(detectFileType(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0]))).toEqual({ mimeType: 'image/jpeg', extension: 'jpg' });
+		const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 ')]);
+		expect(detectFileType(webp)?.mimeType).toBe('image/webp');
+		expect(detectFileType(Buffer.from('hello world'))).toBeUndefined();
+	});
+
+	it('decodes base64 and data URIs, and refuses text that is not base64', () => {
+		const png = makePng(3, 2);
+		expect(decodeBase64Image(png.toString('base64')).equals(png)).toBe(true);
+		expect(decodeBase64Image(`data:image/png;base64,${png.toString('base64')}`).equals(png)).toBe(true);
+		expect(() => decodeBase64Image('basee64 encoded image')).toThrow(/not valid base64/);
+		expect(() => decodeBase64Image('')).toThrow(/not valid base64/);
+	});
+
+	it('names binary properties data, data_1, data_2', () => {
+		expect([0, 1, 2].map((position) => binaryPropertyName('data', position))).toEqual(['data', 'data_1', 'data_2']);
+	});
+
+	it('strips base64 blobs from any depth of a body, leaving other values', () => {
+		const blob = makePng(64, 64).toString('base64');
+		expect(looksLikeBase64Blob(blob)).toBe(true);
+		const stripped = stripBase64({ a: [blob, 'short'], b: { c: blob, n: 3 } }) as IDataObject;
+		expect(JSON.stringify(stripped)).not.toContain(blob.slice(0, 100));
+		expect(stripped).toMatchObject({ a: [expect.stringContaining('removed'), 'short'], b: { n: 3 } });
+	});
+});
+
+describe('bounded concurrency', () => {
+	it('never runs more than the limit at once and runs every entry', async () => {
+		let running = 0;
+		let peak = 0;
+		const done: number[] = [];
+		await forEachWithLimit([1, 2, 3, 4, 5, 6, 7], 3, async (entry) => {
+			running++;
+			peak = Math.max(peak, running);
+			await new Promise((resolve) => setImmediate(resolve));
+			done.push(entry);
+			running--;
+		});
+		expect(peak).toBe(3);
+		expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+	});
+});
