@@ -56,19 +56,28 @@ export async function runSubmitOperation(
 	submit: SubmitJob,
 ): Promise<INodeExecutionData[][]> {
 	const items = context.getInputData();
-	const waitMode = context.getNodeParameter('waitFor', 0, 'poll') as WaitMode;
+	let waitMode = context.getNodeParameter('waitFor', 0, 'poll') as WaitMode;
 	const signingKey = callbackSigningKey(await context.getCredentials(provider.credentialType));
 	const resumeUrl = waitMode === 'callback' ? executionResumeUrl(context) : undefined;
 
 	const submitted: Array<ParsedRender | Error | undefined> = new Array(items.length);
-	await forEachWithLimit([...items.keys()], SUBMIT_CONCURRENCY, async (itemIndex) => {
+	const callbackUrlFor = (itemIndex: number, reference: string): string | undefined => {
+		if (resumeUrl) {
+			const isLast = itemIndex === items.length - 1;
+			const extras = isLast ? { batch: encodeBatch(submitted.slice(0, itemIndex)) } : { member: '1' };
+			return signedCallbackUrl(resumeUrl, signingKey, reference, extras);
+		}
+		const userUrl = waitMode === 'none' ? (context.getNodeParameter('callbackUrl', itemIndex, '') as string) : '';
+		return userUrl ? signedCallbackUrl(userUrl, signingKey, reference) : undefined;
+	};
+
+	// Waiting for callbacks submits one job after the other: the last job's URL lists the others.
+	const concurrency = waitMode === 'callback' ? 1 : SUBMIT_CONCURRENCY;
+	await forEachWithLimit([...items.keys()], concurrency, async (itemIndex) => {
 		if (submitted.some((entry) => entry instanceof Error) && !context.continueOnFail()) return;
 		const reference = (context.getNodeParameter('correlationId', itemIndex, '') as string) || newReference();
-		const callbackBase =
-			resumeUrl ?? (waitMode === 'none' ? (context.getNodeParameter('callbackUrl', itemIndex, '') as string) : '');
 		try {
-			const callbackUrl = callbackBase ? signedCallbackUrl(callbackBase, signingKey, reference) : undefined;
-			const parsed = await submit({ itemIndex, callbackUrl });
+			const parsed = await submit({ itemIndex, callbackUrl: callbackUrlFor(itemIndex, reference) });
 			parsed.result.correlationId = reference;
 			submitted[itemIndex] = parsed;
 		} catch (error) {
@@ -78,11 +87,16 @@ export async function runSubmitOperation(
 	throwFirstErrorUnlessContinuing(context, provider, submitted);
 
 	const tracked = trackedJobs(submitted);
-	if (waitMode === 'callback' && tracked.some((job) => !isFinalStatus(job.latest.result.status))) {
-		const { timeoutMs } = pollSettings(context.getNodeParameter('waitOptions', 0, {}) as IDataObject);
-		await context.putExecutionToWait(new Date(Date.now() + timeoutMs));
-		// What the execution shows while it waits; the callback replaces it with the results.
-		return [submitted.map((entry, itemIndex) => pendingItem(entry, itemIndex))];
+	if (waitMode === 'callback') {
+		// Only the last job's callback can resume the execution; without that job, poll instead.
+		const lastJobAccepted = !(submitted[items.length - 1] instanceof Error);
+		if (lastJobAccepted && tracked.some((job) => !isFinalStatus(job.latest.result.status))) {
+			const { timeoutMs } = pollSettings(context.getNodeParameter('waitOptions', 0, {}) as IDataObject);
+			await context.putExecutionToWait(new Date(Date.now() + timeoutMs));
+			// What the execution shows while it waits; the resuming callback replaces it.
+			return [submitted.map((entry, itemIndex) => pendingItem(entry, itemIndex))];
+		}
+		waitMode = 'poll';
 	}
 
 	let finished: Array<ParsedRender | Error | undefined> = submitted;
@@ -96,9 +110,11 @@ export async function runSubmitOperation(
 }
 
 /**
- * The webhook of a node that waits for callbacks. Several items make several jobs, but n8n resumes
- * a waiting execution only once: the first valid callback resumes it, this handler answers the
- * provider at once, then polls the jobs that have not called back yet, and emits every result.
+ * The webhook of a node that waits for callbacks. n8n resumes a waiting execution only once, and
+ * keeps nothing a node could write while it waits, so the jobs travel in the callback URLs: every
+ * job's callback is answered at once, the last item's job carries the list of all the others, and
+ * its callback resumes the execution: this handler then polls any job not finished yet and emits
+ * every item's result. The other callbacks only confirm receipt.
  */
 export async function resumeAfterCallback(
 	context: IWebhookFunctions,
@@ -106,40 +122,84 @@ export async function resumeAfterCallback(
 ): Promise<IWebhookResponseData> {
 	const verified = await verifyCallback(context, provider);
 	if (!verified.ok) return verified.response;
-
-	const waiting = itemsThisNodeWaitsWith(context);
-	const caller = waiting.findIndex((item) => item.json.correlationId === verified.reference);
-	if (caller < 0) {
-		return rejectCallback(context, 404, `No job of this execution has the reference "${verified.reference}".`);
+	if (verified.extras.batch === undefined) {
+		respondJson(context, 200, { received: true, resumesWith: 'the callback of the last item’s job' });
+		return { noWebhookResponse: true };
 	}
-	const callerJobId = waiting[caller].json.jobId;
-	if (callerJobId !== verified.parsed.result.jobId) {
-		return rejectCallback(
-			context,
-			400,
-			`The callback is for job "${verified.parsed.result.jobId}", but its URL was handed out for job "${String(callerJobId)}".`,
-		);
-	}
+	const others = decodeBatch(verified.extras.batch);
+	if (!others) return rejectCallback(context, 400, 'The callback URL’s job list is damaged.');
 	respondJson(context, 200, { received: true });
 
-	const tracked: TrackedJob[] = [];
-	waiting.forEach((item, itemIndex) => {
-		const latest = itemIndex === caller ? verified.parsed : asParsedRender(item.json, provider);
-		if (latest) tracked.push({ jobId: latest.result.jobId, itemIndex, latest });
+	const entries: Array<BatchEntry | ParsedRender> = [...others, verified.parsed];
+	const tracked: TrackedJob[] = entries.flatMap((entry, itemIndex) => {
+		const latest = 'result' in entry ? entry : pendingRender(provider, entry);
+		return latest ? [{ jobId: latest.result.jobId, itemIndex, latest }] : [];
 	});
 	const settings = pollSettings(context.getNodeParameter('waitOptions', {}) as IDataObject);
 	const polled = await pollUntilFinal(context, provider, tracked, settings);
 
-	const finished: Array<ParsedRender | INodeExecutionData> = [...waiting];
+	const finished: Array<ParsedRender | Error> = entries.map((entry) =>
+		'result' in entry ? entry : new Error(entry.error ?? 'The job was not submitted'),
+	);
 	tracked.forEach((job, position) => (finished[job.itemIndex] = polled[position]));
 	const options = outputOptions(context);
 	const items = await emitResults(context, finished, () => options);
 	return { noWebhookResponse: true, workflowData: [items] };
 }
 
+/** What the last job's callback URL says of an earlier item: its job, or why it has none. */
+interface BatchEntry {
+	jobId?: string;
+	reference?: string;
+	error?: string;
+}
+
+const MAX_ERROR_IN_URL = 200;
+
+function encodeBatch(entries: Array<ParsedRender | Error | undefined>): string {
+	const compact = entries.map((entry) =>
+		entry === undefined || entry instanceof Error
+			? { e: (entry?.message ?? 'Not submitted').slice(0, MAX_ERROR_IN_URL) }
+			: { j: entry.result.jobId, r: entry.result.correlationId },
+	);
+	return Buffer.from(JSON.stringify(compact), 'utf8').toString('base64url');
+}
+
+function decodeBatch(batch: string): BatchEntry[] | undefined {
+	try {
+		const compact: unknown = JSON.parse(Buffer.from(batch, 'base64url').toString('utf8'));
+		if (!Array.isArray(compact)) return undefined;
+		return compact.map((entry) => {
+			const { j, r, e } = isPlainObject(entry) ? entry : {};
+			return {
+				jobId: typeof j === 'string' ? j : undefined,
+				reference: typeof r === 'string' ? r : undefined,
+				error: typeof e === 'string' ? e : undefined,
+			};
+		});
+	} catch {
+		return undefined;
+	}
+}
+
+/** A job known only by its id: pending until polled. */
+function pendingRender(provider: RenderProvider, entry: BatchEntry): ParsedRender | undefined {
+	if (!entry.jobId) return undefined;
+	const result: RenderResult = {
+		provider: provider.id,
+		jobId: entry.jobId,
+		status: 'pending',
+		outputs: [],
+		correlationId: entry.reference,
+		receivedAt: new Date().toISOString(),
+		raw: {},
+	};
+	return { result, inlineImages: {} };
+}
+
 async function emitResults(
 	context: RenderContext,
-	entries: Array<ParsedRender | Error | INodeExecutionData | undefined>,
+	entries: Array<ParsedRender | Error | undefined>,
 	optionsFor: (itemIndex: number) => AttachOptions,
 ): Promise<INodeExecutionData[]> {
 	const output: INodeExecutionData[] = [];
@@ -148,11 +208,9 @@ async function emitResults(
 		if (entry === undefined) continue;
 		if (entry instanceof Error) {
 			output.push({ json: { error: entry.message }, pairedItem });
-		} else if ('result' in entry && 'inlineImages' in entry) {
-			const items = await renderItems(context, entry as ParsedRender, optionsFor(itemIndex));
-			output.push(...items.map((item) => ({ ...item, pairedItem })));
 		} else {
-			output.push({ ...(entry as INodeExecutionData), pairedItem });
+			const items = await renderItems(context, entry, optionsFor(itemIndex));
+			output.push(...items.map((item) => ({ ...item, pairedItem })));
 		}
 	}
 	return output;
@@ -195,26 +253,6 @@ function pendingItem(entry: ParsedRender | Error | undefined, itemIndex: number)
 		return { json: { error: entry?.message ?? 'Not submitted' }, pairedItem };
 	}
 	return { json: entry.result as unknown as IDataObject, pairedItem };
-}
-
-/** A RenderResult of this provider that is still open, read back from the waiting items. */
-function asParsedRender(json: IDataObject, provider: RenderProvider): ParsedRender | undefined {
-	if (json.provider !== provider.id || typeof json.jobId !== 'string' || !Array.isArray(json.outputs)) {
-		return undefined;
-	}
-	return { result: json as unknown as RenderResult, inlineImages: {} };
-}
-
-/** The items this node emitted when it went to wait: n8n keeps them in the execution's run data. */
-function itemsThisNodeWaitsWith(context: IWebhookFunctions): INodeExecutionData[] {
-	const nodeName = JSON.stringify(context.getNode().name);
-	const items = context.evaluateExpression(`{{ $(${nodeName}).all() }}`, 0);
-	if (!Array.isArray(items)) {
-		throw new NodeOperationError(context.getNode(), 'The waiting jobs of this execution could not be read');
-	}
-	return (items as INodeExecutionData[]).map((item) => ({
-		json: isPlainObject(item.json) ? item.json : {},
-	}));
 }
 
 function executionResumeUrl(context: IExecuteFunctions): string {

@@ -33,19 +33,43 @@ export function newReference(): string {
 	return randomUUID();
 }
 
-/** `baseUrl` with `ref` and its `sig` added, keeping whatever query it already had. */
-export function signedCallbackUrl(baseUrl: string, key: string, reference: string): string {
+/**
+ * Extra query parameters a callback URL may carry; the signature covers them too, so a caller
+ * cannot add, drop or change them.
+ */
+export const SIGNED_EXTRA_PARAMS = ['member', 'batch'] as const;
+export type CallbackExtras = Partial<Record<(typeof SIGNED_EXTRA_PARAMS)[number], string>>;
+
+/** What is signed: the reference, then each extra present, in a fixed order. */
+function signedText(reference: string, extras: CallbackExtras): string {
+	return SIGNED_EXTRA_PARAMS.reduce(
+		(text, name) => (extras[name] === undefined ? text : `${text}\n${name}=${extras[name]}`),
+		reference,
+	);
+}
+
+/** `baseUrl` with `ref`, the extras and their `sig` added, keeping whatever query it already had. */
+export function signedCallbackUrl(
+	baseUrl: string,
+	key: string,
+	reference: string,
+	extras: CallbackExtras = {},
+): string {
 	const url = new URL(baseUrl);
 	url.searchParams.set(REFERENCE_PARAM, reference);
-	url.searchParams.set(SIGNATURE_PARAM, signReference(key, reference));
+	for (const name of SIGNED_EXTRA_PARAMS) {
+		const value = extras[name];
+		if (value !== undefined) url.searchParams.set(name, value);
+	}
+	url.searchParams.set(SIGNATURE_PARAM, signReference(key, signedText(reference, extras)));
 	return url.toString();
 }
 
 export type CallbackCheck =
-	| { ok: true; reference: string }
+	| { ok: true; reference: string; extras: CallbackExtras }
 	| { ok: false; reason: string };
 
-/** Checks the `ref` and `sig` of an incoming callback's query. */
+/** Checks the `ref`, extras and `sig` of an incoming callback's query. */
 export function checkCallbackQuery(query: IDataObject, key: string): CallbackCheck {
 	const reference = query[REFERENCE_PARAM];
 	const signature = query[SIGNATURE_PARAM];
@@ -55,13 +79,18 @@ export function checkCallbackQuery(query: IDataObject, key: string): CallbackChe
 			reason: `The callback URL lacks its '${REFERENCE_PARAM}' and '${SIGNATURE_PARAM}' query parameters: use the URL this package handed out.`,
 		};
 	}
-	if (!isValidSignature(key, reference, signature)) {
+	const extras: CallbackExtras = {};
+	for (const name of SIGNED_EXTRA_PARAMS) {
+		const value = query[name];
+		if (typeof value === 'string') extras[name] = value;
+	}
+	if (!isValidSignature(key, signedText(reference, extras), signature)) {
 		return {
 			ok: false,
 			reason: 'The callback signature does not match: the URL was altered or signed with another credential.',
 		};
 	}
-	return { ok: true, reference };
+	return { ok: true, reference, extras };
 }
 
 const DELIVERY_LOG_KEY = 'renderHooksDeliveries';

@@ -1,5 +1,6 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import type { CallbackExtras } from './callback';
 import { callbackSigningKey, checkCallbackQuery } from './callback';
 import type { RenderProvider } from './provider';
 import type { ParsedRender } from './result';
@@ -48,7 +49,7 @@ export function readCallbackBody(context: IWebhookFunctions): { ok: true; body: 
 }
 
 export type VerifiedCallback =
-	| { ok: true; parsed: ParsedRender; reference: string }
+	| { ok: true; parsed: ParsedRender; reference: string; extras: CallbackExtras }
 	| { ok: false; response: IWebhookResponseData };
 
 /**
@@ -68,7 +69,7 @@ export async function verifyCallback(
 	try {
 		const parsed = provider.parseCallback(read.body, new Date());
 		parsed.result.correlationId = check.reference;
-		return { ok: true, parsed, reference: check.reference };
+		return { ok: true, parsed, reference: check.reference, extras: check.extras };
 	} catch (error) {
 		if (!(error instanceof RenderPayloadError)) throw toNodeError(context.getNode(), error);
 		return {

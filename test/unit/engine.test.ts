@@ -48,12 +48,23 @@ describe('callback signing', () => {
 	});
 
 	it('checks an incoming query: missing parts and wrong signatures are refused with a reason', () => {
-		expect(checkCallbackQuery({ ref: 'a', sig: signReference(key, 'a') }, key)).toEqual({ ok: true, reference: 'a' });
+		expect(checkCallbackQuery({ ref: 'a', sig: signReference(key, 'a') }, key)).toEqual({ ok: true, reference: 'a', extras: {} });
 		const missing = checkCallbackQuery({ ref: 'a' }, key);
 		expect(missing).toMatchObject({ ok: false, reason: expect.stringContaining("'sig'") });
 		const forged = checkCallbackQuery({ ref: 'a', sig: signReference(key, 'b') }, key);
 		expect(forged).toMatchObject({ ok: false, reason: expect.stringContaining('does not match') });
 		expect(checkCallbackQuery({ ref: ['a'], sig: 'x' } as unknown as IDataObject, key).ok).toBe(false);
+	});
+
+	it('signs the extra parameters too, so they cannot be added, dropped or changed', () => {
+		const url = new URL(signedCallbackUrl('https://n8n.example.com/webhook-waiting/7', key, 'r1', { batch: 'W10' }));
+		const query = Object.fromEntries(url.searchParams);
+		expect(checkCallbackQuery(query, key)).toEqual({ ok: true, reference: 'r1', extras: { batch: 'W10' } });
+		expect(checkCallbackQuery({ ...query, batch: 'W3t9XQ' }, key).ok).toBe(false);
+		expect(checkCallbackQuery({ ...query, member: '1' }, key).ok).toBe(false);
+		const withoutBatch = { ...query };
+		delete withoutBatch.batch;
+		expect(checkCallbackQuery(withoutBatch, key).ok).toBe(false);
 	});
 });
 
