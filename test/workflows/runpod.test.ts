@@ -86,7 +86,7 @@ describe('RunPod node: Run with Poll', () => {
 				inputItems: [binaryItem(true)],
 			})
 		).assertStatus('success');
-		const payload = [...world.sim.jobs.values()][0].input.payload as IDataObject;
+		const payload = ([...world.sim.jobs.values()][0].input as IDataObject).payload as IDataObject;
 		expect(payload).toMatchObject({ init_images: [room.toString('base64')], mask: mask.toString('base64'), denoising_strength: 0.4 });
 
 		world.sim.reset();
@@ -98,7 +98,7 @@ describe('RunPod node: Run with Poll', () => {
 				inputItems: [binaryItem(false)],
 			})
 		).assertStatus('success');
-		expect([...world.sim.jobs.values()][0].input.payload).not.toHaveProperty('mask');
+		expect(([...world.sim.jobs.values()][0].input as IDataObject).payload).not.toHaveProperty('mask');
 	});
 
 	it('gives every item of a 10-item batch its own job and result, failures included', async () => {

@@ -1,0 +1,271 @@
+import { randomBytes } from 'crypto';
+import axios from 'axios';
+import { readFileSync } from 'fs';
+import path from 'path';
+import type { IDataObject } from 'n8n-workflow';
+
+import { RunPodTrigger } from '../../nodes/RunPod/RunPodTrigger.node';
+import { callbackSigningKey, signedCallbackUrl } from '../../nodes/shared/callback';
+import type { ActiveTrigger } from '../harness';
+import { chain, createNode, readBinary, startNode } from '../harness';
+import { makePng } from '../simulators/png';
+import { ENDPOINT_ID, runPodCredentials, runPodNode, useRunPodWorld } from './runpod-setup';
+
+const world = useRunPodWorld();
+const fixture = (name: string) =>
+	JSON.parse(readFileSync(path.join(__dirname, '../fixtures/runpod', name), 'utf8')) as IDataObject;
+/** POSTs JSON, or a string exactly as given (axios would otherwise re-encode it). */
+const post = async (url: string, body: unknown, headers: Record<string, string> = {}) =>
+	await axios.post(url, typeof body === 'string' ? body : JSON.stringify(body), {
+		validateStatus: () => true,
+		headers: { 'content-type': 'application/json', ...headers },
+		transformRequest: [(data: unknown) => data],
+		maxBodyLength: Infinity,
+	});
+
+/** A raw-input job whose simulated run takes `delayMs`. */
+const rawJob = (delayMs: number, extra: IDataObject = {}) => JSON.stringify({ task: 'render', sim_delay_ms: delayMs, ...extra });
+
+async function waitUntil(check: () => boolean, timeoutMs = 5000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+describe('RunPod node: Wait for Callback', () => {
+	const runWaiting = async (inputItems: IDataObject[], parameters: IDataObject = {}) =>
+		await world.host.runWorkflow({
+			nodes: [startNode(), runPodNode({ waitFor: 'callback', inputType: 'raw', rawInput: '={{ $json.input }}', ...parameters })],
+			connections: chain('Start', 'RunPod'),
+			credentials: runPodCredentials(world.sim),
+			inputItems,
+		});
+
+	it('puts the execution to wait, hands RunPod a signed resume URL, and resumes with the RenderResult', async () => {
+		world.sim.setFaults({ dropWebhooks: true });
+		const waiting = (
+			await runWaiting([{ input: JSON.stringify({ prompt: 'a kitchen' }) }], { inputType: 'txt2img', prompt: 'a kitchen', correlationId: 'kitchen-1' })
+		).assertStatus('waiting');
+		expect(waiting.json('RunPod')[0]).toMatchObject({ status: 'pending', correlationId: 'kitchen-1' });
+
+		const [job] = [...world.sim.jobs.values()];
+		const webhook = new URL(job.webhook as string);
+		expect(webhook.origin + webhook.pathname).toBe(waiting.resumeUrl.split('?')[0]);
+		expect(webhook.searchParams.get('ref')).toBe('kitchen-1');
+		expect(webhook.searchParams.get('sig')).toMatch(/^[0-9a-f]{64}$/);
+		expect(webhook.searchParams.has('batch')).toBe(true);
+
+		// Callbacks that are not the signed one are refused and leave the execution waiting.
+		const unsigned = await post(webhook.origin + webhook.pathname, fixture('callback-completed-two-pngs.json'));
+		expect(unsigned.status).toBe(401);
+		const garbled = await post(job.webhook as string, { hello: 'world' });
+		expect(garbled.status).toBe(400);
+		expect(garbled.data.error).toMatch(/RunPod callback not understood/);
+		expect(world.host.getExecution(waiting.executionId)?.status).toBe('waiting');
+
+		// RunPod's callback body: the /status answer plus input and webhook.
+		await waitUntil(() => world.sim.jobs.get(job.id)?.status === 'COMPLETED');
+		const callback = await post(job.webhook as string, { ...(await statusOf(job.id)), input: job.input, webhook: job.webhook });
+		expect([callback.status, callback.data]).toEqual([200, { received: true }]);
+
+		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
+		const [item] = done.output('RunPod');
+		expect(item.json).toMatchObject({ jobId: job.id, status: 'completed', correlationId: 'kitchen-1', outputs: [{ binaryProperty: 'data' }] });
+		expect((await done.binary('RunPod', 'data')).subarray(1, 4).toString()).toBe('PNG');
+		expect(item.pairedItem).toEqual({ item: 0 });
+
+		// n8n resumes an execution once: a repeated callback gets 409 and changes nothing.
+		expect((await post(job.webhook as string, await statusOf(job.id))).status).toBe(409);
+	});
+
+	it("is resumed by RunPod's own delivery", async () => {
+		const waiting = (await runWaiting([{ input: rawJob(50) }])).assertStatus('waiting');
+		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
+		expect(done.json('RunPod')[0]).toMatchObject({ status: 'completed' });
+		const deliveries = await world.sim.waitForDeliveries(1, 5000);
+		expect(deliveries[0].url).toContain(waiting.resumeUrl.split('?')[0]);
+	});
+
+	it('with several items, earlier callbacks are acknowledged and the last job’s callback resumes with every result', async () => {
+		const inputItems = [{ input: rawJob(20) }, { input: rawJob(20, { sim_fail: 'bad seed' }) }, { input: rawJob(900) }];
+		const waiting = (await runWaiting(inputItems, { correlationId: '={{ "item-" + $itemIndex }}' })).assertStatus('waiting');
+
+		// The first two jobs call back while the third still runs: 200, and the execution keeps waiting.
+		await world.sim.waitForDeliveries(2, 5000);
+		expect(world.host.getExecution(waiting.executionId)?.status).toBe('waiting');
+
+		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
+		const items = done.output('RunPod');
+		expect(items.map((item) => [item.json.correlationId, item.json.status, item.pairedItem])).toEqual([
+			['item-0', 'completed', { item: 0 }],
+			['item-1', 'failed', { item: 1 }],
+			['item-2', 'completed', { item: 2 }],
+		]);
+		expect(new Set(items.map((item) => item.json.jobId)).size).toBe(3);
+	});
+
+	it('when the last job finishes first, its callback resumes and the others are polled to the end', async () => {
+		const inputItems = [{ input: rawJob(700) }, { input: rawJob(600) }, { input: rawJob(10) }];
+		const waiting = (await runWaiting(inputItems, { waitOptions: { pollInterval: 0.2, timeout: 20 } })).assertStatus('waiting');
+		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
+		expect(done.output('RunPod').map((item) => item.json.status)).toEqual(['completed', 'completed', 'completed']);
+		const statusCalls = world.sim.requests.filter((request) => request.path.includes('/status/'));
+		expect(statusCalls.length).toBeGreaterThanOrEqual(2);
+	});
+
+	it('polls instead of waiting when the last item could not be submitted, so no job is orphaned', async () => {
+		const result = await world.host.runWorkflow({
+			nodes: [startNode(), { ...runPodNode({ waitFor: 'callback', inputType: 'raw', rawInput: '={{ $json.input }}' }), onError: 'continueRegularOutput' }],
+			connections: chain('Start', 'RunPod'),
+			credentials: runPodCredentials(world.sim),
+			inputItems: [{ input: rawJob(20) }, { input: 'oops' }],
+		});
+		const items = result.assertStatus('success').output('RunPod');
+		expect(items[0].json.status).toBe('completed');
+		expect(items[1].json.error).toMatch(/not valid JSON/);
+	});
+});
+
+async function statusOf(jobId: string): Promise<IDataObject> {
+	const answer = await axios.get(`${world.sim.baseUrl}/${ENDPOINT_ID}/status/${jobId}`, {
+		headers: { authorization: `Bearer ${world.sim.apiKey}` },
+	});
+	return answer.data as IDataObject;
+}
+
+describe('RunPod Trigger', () => {
+	let trigger: ActiveTrigger;
+	const signingKey = () => callbackSigningKey({ apiKey: world.sim.apiKey });
+	const signedUrl = (reference: string) => signedCallbackUrl(trigger.url(), signingKey(), reference);
+
+	const activate = async (parameters: IDataObject = {}) => {
+		trigger = await world.host.activateTrigger({
+			nodes: [createNode(RunPodTrigger, { name: 'RunPod Trigger', parameters: { endpointId: ENDPOINT_ID, ...parameters } })],
+			connections: {},
+			credentials: runPodCredentials(world.sim),
+			triggerNode: 'RunPod Trigger',
+		});
+	};
+	afterEach(async () => await trigger?.deactivate());
+
+	it('emits the RenderResult with images as binary and answers 200 at once', async () => {
+		await activate();
+		const answer = await post(signedUrl('order-9'), fixture('callback-completed-two-pngs.json'));
+		expect(answer.status).toBe(200);
+		expect(answer.data).toEqual({ received: true });
+
+		const [execution] = await trigger.waitForExecutions(1);
+		const [item] = execution.assertStatus('success').output('RunPod Trigger');
+		expect(item.json).toMatchObject({
+			provider: 'runPod',
+			status: 'completed',
+			correlationId: 'order-9',
+			outputs: [{ binaryProperty: 'data', mimeType: 'image/png' }, { binaryProperty: 'data_1', mimeType: 'image/png' }],
+		});
+		expect(JSON.stringify(item.json)).not.toMatch(/iVBORw0KGgo/);
+		expect((await readBinary(item.binary!.data_1)).subarray(1, 4).toString()).toBe('PNG');
+	});
+
+	it('emits a repeated callback once, answering 200 to the repeat', async () => {
+		await activate();
+		const body = fixture('callback-completed-two-pngs.json');
+		expect((await post(signedUrl('r'), body)).status).toBe(200);
+		const repeat = await post(signedUrl('r'), body);
+		expect(repeat.status).toBe(200);
+		expect(repeat.data).toEqual({ received: true, duplicate: true });
+		await trigger.waitForExecutions(1);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(trigger.executions()).toHaveLength(1);
+		// A new status of the same job is not a repeat.
+		expect((await post(signedUrl('r'), { ...body, status: 'FAILED', error: 'late failure' })).data).toEqual({ received: true });
+		await trigger.waitForExecutions(2);
+	});
+
+	it('refuses a bad signature, a missing one, and a URL signed by another credential with 401', async () => {
+		await activate();
+		const body = fixture('callback-completed-seed.json');
+		const forged = new URL(signedUrl('a'));
+		forged.searchParams.set('ref', 'b');
+		const foreign = signedCallbackUrl(trigger.url(), callbackSigningKey({ apiKey: 'someone-else' }), 'a');
+		for (const url of [forged.toString(), trigger.url(), foreign]) {
+			const answer = await post(url, body);
+			expect(answer.status).toBe(401);
+			expect(answer.data.error).toMatch(/signature|'sig'/);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(trigger.executions()).toHaveLength(0);
+	});
+
+	it('refuses malformed JSON and bodies of no known shape, starting nothing', async () => {
+		await activate();
+		const malformed = await post(signedUrl('m'), '{"id": "x", "status": ', { 'content-type': 'application/json' });
+		expect(malformed.status).toBe(422); // n8n's own body parser answers before the node
+		const textBody = await post(signedUrl('m'), '{"id": "x", "status": ', { 'content-type': 'text/plain' });
+		expect(textBody.status).toBe(400);
+		expect(textBody.data.error).toMatch(/not valid JSON/);
+		const unknown = await post(signedUrl('m'), { hello: 'world' });
+		expect(unknown.status).toBe(400);
+		expect(unknown.data.error).toMatch(/RunPod callback not understood: .*'id'.*keys: hello/);
+		const badStatus = await post(signedUrl('m'), { id: 'job-1', status: 'EXPLODED' });
+		expect(badStatus.status).toBe(400);
+		expect(badStatus.data.error).toMatch(/unknown status 'EXPLODED'/);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(trigger.executions()).toHaveLength(0);
+	});
+
+	it('turns failure callbacks into failed RenderResults', async () => {
+		await activate();
+		for (const name of ['callback-failed.json', 'callback-cancelled.json', 'callback-timed-out.json']) {
+			expect((await post(signedUrl(name), fixture(name))).status).toBe(200);
+		}
+		const executions = await trigger.waitForExecutions(3);
+		const statuses = executions.map((execution) => execution.json('RunPod Trigger')[0]).map((json) => [json.status, typeof (json.error as IDataObject)?.message]);
+		expect(statuses.sort()).toEqual([['cancelled', 'string'], ['failed', 'string'], ['timedOut', 'string']]);
+	});
+
+	it('receives the callback of a job the RunPod node submitted with Don’t Wait', async () => {
+		await activate();
+		(
+			await world.host.runWorkflow({
+				nodes: [startNode(), runPodNode({ waitFor: 'none', callbackUrl: trigger.url(), correlationId: 'from-node' })],
+				connections: chain('Start', 'RunPod'),
+				credentials: runPodCredentials(world.sim),
+			})
+		).assertStatus('success');
+		const [execution] = await trigger.waitForExecutions(1, 5000);
+		expect(execution.json('RunPod Trigger')[0]).toMatchObject({ status: 'completed', correlationId: 'from-node', outputs: [{ binaryProperty: 'data' }] });
+	});
+
+	it('with Confirm with API, emits what the API says and refuses jobs the API does not know', async () => {
+		await activate({ confirmWithApi: true });
+		const submitted = await axios.post(
+			`${world.sim.baseUrl}/${ENDPOINT_ID}/run`,
+			{ input: { prompt: 'real job' } },
+			{ headers: { authorization: `Bearer ${world.sim.apiKey}` } },
+		);
+		const jobId = submitted.data.id as string;
+		await waitUntil(() => world.sim.jobs.get(jobId)?.status === 'COMPLETED');
+		// A forged body claims failure; the API knows better.
+		expect((await post(signedUrl('c'), { id: jobId, status: 'FAILED', error: 'forged' })).status).toBe(200);
+		const [execution] = await trigger.waitForExecutions(1);
+		expect(execution.json('RunPod Trigger')[0]).toMatchObject({ jobId, status: 'completed', correlationId: 'c' });
+
+		const unknown = await post(signedUrl('c'), { id: 'no-such-job', status: 'COMPLETED', output: {} });
+		expect(unknown.status).toBe(422);
+		expect(unknown.data.error).toMatch(/could not confirm job "no-such-job".*404/);
+	});
+
+	it('turns a 15 MB base64 payload into binary data and keeps it out of the JSON', async () => {
+		await activate();
+		const image = Buffer.concat([makePng(64, 64, 3), randomBytes(11 * 1024 * 1024)]);
+		const body = { id: 'big-1', status: 'COMPLETED', delayTime: 1, executionTime: 2, output: { images: [image.toString('base64')] } };
+		expect(JSON.stringify(body).length).toBeGreaterThan(15_000_000);
+		expect((await post(signedUrl('big'), body)).status).toBe(200);
+		const [execution] = await trigger.waitForExecutions(1, 20_000);
+		const [item] = execution.assertStatus('success').output('RunPod Trigger');
+		expect((await readBinary(item.binary!.data)).equals(image)).toBe(true);
+		expect(JSON.stringify(item.json).length).toBeLessThan(2000);
+	});
+});
