@@ -6,6 +6,7 @@ import {
 	isPlainObject,
 	removedImageMarker,
 	stripBase64,
+	isHttpUrl,
 } from '../shared/result';
 import type {
 	ParsedRender,
@@ -142,9 +143,7 @@ function urlsIn(results: unknown): string[] {
 				: [];
 	return entries.flatMap((entry) => {
 		const candidate = isPlainObject(entry) ? (entry.url ?? entry.result_url) : entry;
-		return typeof candidate === 'string' && /^https?:\/\//i.test(candidate.trim())
-			? [candidate.trim()]
-			: [];
+		return typeof candidate === 'string' && isHttpUrl(candidate) ? [candidate.trim()] : [];
 	});
 }
 

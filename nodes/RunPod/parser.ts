@@ -7,6 +7,7 @@ import {
 	removedImageMarker,
 	stripBase64,
 	toMilliseconds,
+	isHttpUrl,
 } from '../shared/result';
 import type {
 	ParsedRender,
@@ -58,10 +59,6 @@ const MAX_OUTPUT_DEPTH = 4;
 const BASE64_TEXT = /^(data:[\w/+.-]+;base64,)?[A-Za-z0-9+/\r\n]+={0,2}$/;
 /** Shorter than this, a string in an unnamed place is text, not an image (a 1x1 PNG is ~90 chars). */
 const MIN_LOOSE_BASE64_LENGTH = 64;
-
-function isHttpUrl(value: string): boolean {
-	return /^https?:\/\//i.test(value.trim());
-}
 
 
 /**

@@ -13,7 +13,7 @@ import { renderItems } from './binary';
 import { callbackSigningKey, newReference, signedCallbackUrl } from './callback';
 import type { RenderContext, RenderProvider } from './provider';
 import type { ParsedRender, RenderResult } from './result';
-import { isFinalStatus, isPlainObject } from './result';
+import { isFinalStatus, isHttpUrl, isPlainObject } from './result';
 import type { PollSettings, TrackedJob } from './wait';
 import { forEachWithLimit, pollUntilFinal } from './wait';
 import { rejectCallback, respondJson, verifyCallback } from './webhook';
@@ -257,7 +257,7 @@ function pendingItem(entry: ParsedRender | Error | undefined, itemIndex: number)
 
 function executionResumeUrl(context: IExecuteFunctions): string {
 	const url = context.evaluateExpression('{{ $execution.resumeUrl }}', 0);
-	if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
+	if (typeof url !== 'string' || !isHttpUrl(url)) {
 		throw new NodeOperationError(context.getNode(), 'n8n gave no resume URL for this execution', {
 			description: 'Wait for Callback needs n8n’s waiting webhooks. Choose Poll Until Done instead.',
 		});

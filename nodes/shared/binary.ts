@@ -10,7 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { RenderContext } from './provider';
 import type { ParsedRender, RenderOutput } from './result';
-import { RenderPayloadError } from './result';
+import { RenderPayloadError, isHttpUrl } from './result';
 
 interface FileType {
 	mimeType: string;
@@ -163,7 +163,7 @@ export async function inputImageAsBase64(
 		const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, source.property);
 		return bytes.toString('base64');
 	}
-	if (!/^https?:\/\//i.test(source.url)) {
+	if (!isHttpUrl(source.url)) {
 		throw new NodeOperationError(context.getNode(), `"${source.url}" is not an http(s) URL`, {
 			itemIndex,
 			description: 'Give the image as a public http(s) URL, or choose Binary Property as the source.',

@@ -78,6 +78,11 @@ export function removedImageMarker(base64: string): string {
 	return `[base64 image removed: ${base64.length} chars]`;
 }
 
+/** An absolute http(s) URL, as providers give output images. */
+export function isHttpUrl(value: unknown): boolean {
+	return typeof value === 'string' && /^https?:\/\//i.test(value.trim());
+}
+
 /** A short description of an unexpected body, for error messages. */
 export function describeValue(value: unknown): string {
 	if (value === null) return 'null';

@@ -69,9 +69,11 @@ export async function callProviderApi<T = IDataObject>(
 				httpOptions,
 			)) as IN8nHttpFullResponse;
 		} catch (error) {
-			throw new NodeApiError(context.getNode(), error as JsonObject, {
-				message: `${options.providerName} could not be reached: ${describeNetworkError(error)}`,
-				description: `${request.method} ${request.url}`,
+			// n8n replaces a message naming a network code with its generic text, so the code goes
+			// into the description.
+			const { reason, code } = describeNetworkError(error);
+			throw new NodeOperationError(context.getNode(), `${options.providerName} could not be reached: ${reason}`, {
+				description: `${request.method} ${request.url}${code ? ` (${code})` : ''}: check the URL in the credential and that the service is up.`,
 				itemIndex: options.itemIndex,
 			});
 		}
@@ -174,11 +176,13 @@ function parseJsonAnswer<T>(
 	}
 }
 
-function describeNetworkError(error: unknown): string {
-	if (!isPlainObject(error) && !(error instanceof Error)) return String(error);
-	const { code, message } = error as { code?: unknown; message?: unknown };
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return 'the request timed out';
-	return [code, message].filter((part) => typeof part === 'string' && part).join(' ') || 'unknown error';
+function describeNetworkError(error: unknown): { reason: string; code?: string } {
+	if (!isPlainObject(error) && !(error instanceof Error)) return { reason: String(error) };
+	const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
+	const errorCode = typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : undefined;
+	if (errorCode === 'ECONNABORTED' || errorCode === 'ETIMEDOUT') return { reason: 'the request timed out', code: errorCode };
+	const text = typeof message === 'string' && message ? message : 'unknown error';
+	return { reason: errorCode ? text.replace(errorCode, '').trim() || text : text, code: errorCode };
 }
 
 /** Any failure as an n8n node error (API errors stay NodeApiErrors, with their HTTP details). */

@@ -228,6 +228,13 @@ describe('RunPod node: errors say what to fix and lose nothing', () => {
 		expect(world.sim.requests).toHaveLength(5);
 	});
 
+	it('an unreachable API is reported with the network error, not retried forever', async () => {
+		const result = await run({ operation: 'health' }, [{}], runPodCredentials(world.sim, { baseUrl: 'http://127.0.0.1:9/v2' }));
+		result.assertStatus('error');
+		expect(result.error?.message).toBe('RunPod could not be reached: The service refused the connection - perhaps it is offline');
+		expect(result.error?.description).toMatch(/127.0.0.1:9.*ECONNREFUSED.*check the URL in the credential/);
+	});
+
 	it('an answer that is not JSON is reported as such', async () => {
 		world.sim.setFaults({ garbageNext: 1 });
 		const result = await run({ operation: 'health' });
