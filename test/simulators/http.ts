@@ -17,8 +17,8 @@ export interface RunningServer {
 	close(): Promise<void>;
 }
 
-/** Starts `handler` on 127.0.0.1 with a free port. A handler that throws answers 500. */
-export async function startServer(handler: RequestHandler): Promise<RunningServer> {
+/** Starts `handler` on 127.0.0.1, on `port` or a free one. A handler that throws answers 500. */
+export async function startServer(handler: RequestHandler, port = 0): Promise<RunningServer> {
 	const server = http.createServer((req, res) => {
 		Promise.resolve()
 			.then(() => handler(req, res))
@@ -32,16 +32,16 @@ export async function startServer(handler: RequestHandler): Promise<RunningServe
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
+		server.listen(port, '127.0.0.1', () => {
 			server.off('error', reject);
 			resolve();
 		});
 	});
-	const { port } = server.address() as AddressInfo;
+	const { port: boundPort } = server.address() as AddressInfo;
 	let closing: Promise<void> | undefined;
 	return {
-		url: `http://127.0.0.1:${port}`,
-		port,
+		url: `http://127.0.0.1:${boundPort}`,
+		port: boundPort,
 		server,
 		close() {
 			closing ??= new Promise<void>((resolve) => {

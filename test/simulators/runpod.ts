@@ -25,6 +25,8 @@ export interface RunPodPolicyLimits {
 }
 
 export interface RunPodSimulatorConfig {
+	/** Port on 127.0.0.1; 0 picks a free one. */
+	port: number;
 	/** Key expected in `authorization` (with or without `Bearer `). */
 	apiKey: string;
 	/** Endpoint id answered with 404; any other id is accepted. */
@@ -154,6 +156,7 @@ const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
 
 export const RUNPOD_DEFAULT_CONFIG: Readonly<RunPodSimulatorConfig> = Object.freeze({
+	port: 0,
 	apiKey: 'rp_test_key',
 	unknownEndpointId: 'missing-endpoint',
 	queueMs: 50,
@@ -1190,7 +1193,7 @@ export async function startRunPodSimulator(options: RunPodSimulatorOptions = {})
 		}
 	}
 
-	const server = await startServer(handle);
+	const server = await startServer(handle, config.port);
 
 	function clearState(): void {
 		lifetime.abort();
