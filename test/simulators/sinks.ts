@@ -4,6 +4,7 @@
  * Both answer what they received on GET, for the end-to-end tests and for people trying the
  * examples.
  */
+import { createHash } from 'crypto';
 import type { AddressInfo } from 'net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -20,7 +21,10 @@ export interface ReceivedMail {
 }
 
 export interface SlackPost {
+	path: string;
+	/** JSON posts: the parsed body. Files: what arrived, without the bytes. */
 	body: unknown;
+	file?: { contentType: string; size: number; sha256: string; filename?: string };
 	receivedAt: string;
 }
 
@@ -73,13 +77,21 @@ export async function startSinks(options: { smtpPort?: number; httpPort?: number
 		const path = (req.url ?? '/').split('?')[0];
 		if (req.method === 'POST' && path.startsWith('/slack')) {
 			const raw = await readBody(req, MAX_POST_BYTES);
-			let body: unknown = raw.toString('utf8');
-			try {
-				body = JSON.parse(body as string);
-			} catch {
-				// Slack accepts only JSON, but keep whatever came so a broken post can be seen.
+			const contentType = String(req.headers['content-type'] ?? '');
+			const receivedAt = new Date().toISOString();
+			if (!contentType.includes('json')) {
+				const filename = new URL(req.url ?? '/', 'http://sink').searchParams.get('filename') ?? undefined;
+				const sha256 = createHash('sha256').update(raw).digest('hex');
+				posts.push({ path, body: null, file: { contentType, size: raw.length, sha256, filename }, receivedAt });
+			} else {
+				let body: unknown = raw.toString('utf8');
+				try {
+					body = JSON.parse(body as string);
+				} catch {
+					// Keep whatever came, so a broken post can be seen.
+				}
+				posts.push({ path, body, receivedAt });
 			}
-			posts.push({ body, receivedAt: new Date().toISOString() });
 			res.writeHead(200, { 'content-type': 'text/plain' });
 			res.end('ok');
 			return;
