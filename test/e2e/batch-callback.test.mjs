@@ -1,0 +1,133 @@
+/**
+ * Wait for Callback with several items, in a real n8n: the earlier jobs' callbacks must leave the
+ * execution waiting (n8n keeps nothing of a waiting-webhook call that returns no data), and the
+ * last job's callback must resume it with one result per item.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { findFreePort, importWorkflows, publishWorkflow } from '../../scripts/n8n-host.mjs';
+import { CREDENTIAL_NAMES, startProduct } from '../../scripts/product.mjs';
+
+const versions = (process.env.N8N_E2E_VERSIONS ?? '2.40.7,1.123.81').split(',').map((version) => version.trim());
+
+/** Webhook → Split Out (one item per job) → RunPod (raw input, Wait for Callback). */
+function batchWorkflow(credentialId) {
+	return {
+		name: 'e2e: batch wait for callback',
+		nodes: [
+			{
+				parameters: { httpMethod: 'POST', path: 'e2e-batch', options: {} },
+				id: 'b0000000-0000-4000-8000-000000000001',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: 'b0000000-0000-4000-8000-0000000000a1',
+			},
+			{
+				parameters: { fieldToSplitOut: 'body.jobs', options: {} },
+				id: 'b0000000-0000-4000-8000-000000000002',
+				name: 'One item per job',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+			},
+			{
+				parameters: {
+					operation: 'run',
+					endpointId: 'sim-endpoint',
+					inputType: 'raw',
+					rawInput: '={{ JSON.stringify($json) }}',
+					waitFor: 'callback',
+					correlationId: '={{ $json.name }}',
+					waitOptions: { pollInterval: 0.5, timeout: 120 },
+				},
+				id: 'b0000000-0000-4000-8000-000000000003',
+				name: 'RunPod',
+				type: 'n8n-nodes-render-hooks.runPod',
+				typeVersion: 1,
+				position: [440, 0],
+				webhookId: 'b0000000-0000-4000-8000-0000000000a3',
+				credentials: { runPodApi: { id: credentialId, name: CREDENTIAL_NAMES.runPod } },
+			},
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'One item per job', type: 'main', index: 0 }]] },
+			'One item per job': { main: [[{ node: 'RunPod', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+async function until(check, { timeoutMs = 30_000, what }) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+for (const version of versions) {
+	describe(`n8n ${version}: Wait for Callback with several items`, () => {
+		let product;
+		let workflowId;
+
+		before(async () => {
+			const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `render-hooks-batch-${version}-`));
+			product = await startProduct({
+				version,
+				port: await findFreePort(),
+				userFolder,
+				servicePorts: { runPod: await findFreePort(), smtp: await findFreePort(), sink: await findFreePort() },
+			});
+			const credentials = await product.client.request('/rest/credentials');
+			const runPod = credentials.find((credential) => credential.name === CREDENTIAL_NAMES.runPod);
+			[{ id: workflowId }] = await importWorkflows(product.client, [batchWorkflow(runPod.id)]);
+			await publishWorkflow(product.client, workflowId);
+		});
+		after(async () => await product?.stop());
+
+		const executionsOf = async () => {
+			const list = await product.client.request(`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+			return Array.isArray(list) ? list : (list.results ?? []);
+		};
+
+		it('stays waiting through the earlier callbacks and resumes on the last job’s, with every result', async () => {
+			const jobs = [
+				{ name: 'fast-1', sim_delay_ms: 100 },
+				{ name: 'fails', sim_delay_ms: 100, sim_fail: 'out of memory' },
+				{ name: 'slow-last', sim_delay_ms: 4000 },
+			];
+			const answer = await fetch(`${product.n8n.webhookUrl}webhook/e2e-batch`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ jobs }),
+			});
+			assert.equal(answer.status, 200);
+
+			// The two quick jobs have called back (the simulator queues 0.8 s, then their delay): still waiting.
+			await new Promise((resolve) => setTimeout(resolve, 2500));
+			const [waiting] = await executionsOf();
+			assert.equal(waiting?.status, 'waiting', `expected a waiting execution, got ${JSON.stringify(waiting)}`);
+
+			const finished = await until(
+				async () => {
+					const [execution] = await executionsOf();
+					return execution && execution.status !== 'waiting' && execution.status !== 'running' ? execution : undefined;
+				},
+				{ timeoutMs: 60_000, what: 'the execution to finish' },
+			);
+			assert.equal(finished.status, 'success', JSON.stringify(finished));
+			const full = await product.client.request(`/rest/executions/${finished.id}`);
+			const text = typeof full.data === 'string' ? full.data : JSON.stringify(full.data);
+			for (const name of ['fast-1', 'fails', 'slow-last']) assert.ok(text.includes(name), `result for ${name} missing`);
+			assert.ok(text.includes('out of memory'), 'the failed job’s error is missing');
+		});
+	});
+}
