@@ -61,11 +61,13 @@ export async function runSubmitOperation(
 	const resumeUrl = waitMode === 'callback' ? executionResumeUrl(context) : undefined;
 
 	const submitted: Array<ParsedRender | Error | undefined> = new Array(items.length);
+	let batchTooLong = false;
 	const callbackUrlFor = (itemIndex: number, reference: string): string | undefined => {
 		if (resumeUrl) {
-			const isLast = itemIndex === items.length - 1;
-			const extras = isLast ? { batch: encodeBatch(submitted.slice(0, itemIndex)) } : { member: '1' };
-			return signedCallbackUrl(resumeUrl, signingKey, reference, extras);
+			if (itemIndex < items.length - 1) return signedCallbackUrl(resumeUrl, signingKey, reference, { member: '1' });
+			const batch = encodeBatch(submitted.slice(0, itemIndex));
+			batchTooLong = batch.length > MAX_BATCH_PARAM_LENGTH;
+			return batchTooLong ? undefined : signedCallbackUrl(resumeUrl, signingKey, reference, { batch });
 		}
 		const userUrl = waitMode === 'none' ? (context.getNodeParameter('callbackUrl', itemIndex, '') as string) : '';
 		return userUrl ? signedCallbackUrl(userUrl, signingKey, reference) : undefined;
@@ -90,7 +92,9 @@ export async function runSubmitOperation(
 	if (waitMode === 'callback') {
 		// Only the last job's callback can resume the execution; without that job, poll instead.
 		const lastJobAccepted = !(submitted[items.length - 1] instanceof Error);
-		if (lastJobAccepted && tracked.some((job) => !isFinalStatus(job.latest.result.status))) {
+		if (batchTooLong) {
+			context.logger.warn(`${context.getNode().name}: too many items to list in one callback URL; polling instead`);
+		} else if (lastJobAccepted && tracked.some((job) => !isFinalStatus(job.latest.result.status))) {
 			const { timeoutMs } = pollSettings(context.getNodeParameter('waitOptions', 0, {}) as IDataObject);
 			await context.putExecutionToWait(new Date(Date.now() + timeoutMs));
 			// What the execution shows while it waits; the resuming callback replaces it.
@@ -155,6 +159,8 @@ interface BatchEntry {
 }
 
 const MAX_ERROR_IN_URL = 200;
+/** Keeps the last job's callback URL well below the 32 KB that web servers commonly accept. */
+const MAX_BATCH_PARAM_LENGTH = 24_000;
 
 function encodeBatch(entries: Array<ParsedRender | Error | undefined>): string {
 	const compact = entries.map((entry) =>

@@ -115,6 +115,18 @@ describe('RunPod node: Wait for Callback', () => {
 		expect(statusCalls.length).toBeGreaterThanOrEqual(2);
 	});
 
+	it('polls instead of waiting when the job list would not fit in one callback URL', async () => {
+		const inputItems = Array.from({ length: 70 }, (_, index) => ({ input: rawJob(10), reference: `${index}-${'x'.repeat(400)}` }));
+		const result = (
+			await runWaiting(inputItems, { correlationId: '={{ $json.reference }}', waitOptions: { pollInterval: 0.1, timeout: 30, maxConcurrentPolls: 10 } })
+		).assertStatus('success');
+		const items = result.output('RunPod');
+		expect(items).toHaveLength(70);
+		expect(items.every((item) => item.json.status === 'completed')).toBe(true);
+		const last = [...world.sim.jobs.values()].find((job) => job.input && (job.webhook === undefined));
+		expect(last).toBeDefined();
+	});
+
 	it('polls instead of waiting when the last item could not be submitted, so no job is orphaned', async () => {
 		const result = await world.host.runWorkflow({
 			nodes: [startNode(), { ...runPodNode({ waitFor: 'callback', inputType: 'raw', rawInput: '={{ $json.input }}' }), onError: 'continueRegularOutput' }],
