@@ -26,7 +26,8 @@ export class RunPod implements INodeType {
 		icon: { light: 'file:runpod.svg', dark: 'file:runpod.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle:
+			'={{ ({ run: "Run", runSync: "Run Sync", getStatus: "Get Status", cancel: "Cancel", retry: "Retry", purgeQueue: "Purge Queue", health: "Health", stream: "Stream" })[$parameter["operation"]] + ($parameter["endpointId"] ? " · " + $parameter["endpointId"] : "") }}',
 		description: 'Run Stable Diffusion and any other RunPod Serverless worker; get the images as files',
 		defaults: { name: 'RunPod' },
 		usableAsTool: true,

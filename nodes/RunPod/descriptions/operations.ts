@@ -55,7 +55,7 @@ export const operationProperties: INodeProperties[] = [
 			{
 				name: 'Stream',
 				value: 'stream',
-				action: 'Stream a job s output',
+				action: 'Stream job output',
 				description: 'Fetch the output chunks a streaming worker has produced so far',
 			},
 		],

@@ -1,0 +1,412 @@
+/**
+ * Browser test: the package as a user meets it in the n8n editor.
+ *
+ * Starts a fresh n8n with the packed package installed the way the Community Nodes installer
+ * does (scripts/n8n-host.mjs), signs in with Chromium (Debian's /usr/bin/chromium, driven by
+ * playwright-core), creates a workflow, finds RunPod and RunPod Trigger in the node panel,
+ * adds both, checks their icons and parameters render, opens the "RunPod API" credential
+ * modal, and saves the screenshots under docs/screenshots/.
+ *
+ *   node --test test/e2e/browser.test.mjs
+ *
+ * Skips when Chromium is missing. Env: N8N_VERSION_UNDER_TEST (default 2.40.7), CHROMIUM_PATH,
+ * BROWSER_TEST_KEEP=1 (keep the n8n user folder), BROWSER_TEST_SCREENSHOTS (another folder for
+ * the screenshots than docs/screenshots).
+ *
+ * n8n 2.40.7's node panel merges an app's node and its trigger into one search result named
+ * after the app ("RunPod"); its detail view lists the trigger ("On new RunPod event", which adds
+ * "RunPod Trigger") and the node's actions ("Run a job", ...). The test accepts that layout and
+ * the older one where "RunPod Trigger" is a result of its own, and identifies each entry by the
+ * node type in n8n's data-keyboard-nav-id, not only by its text.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it, test } from 'node:test';
+
+import {
+	DEFAULT_N8N_VERSION,
+	DEFAULT_OWNER,
+	REPO_ROOT,
+	installPackageIntoN8n,
+	registerCommunityPackage,
+	setupOwnerAndLogin,
+	startN8n,
+	tailOfFile,
+	timed,
+} from '../../scripts/n8n-host.mjs';
+import {
+	chromiumMissingReason,
+	dismissPopups,
+	expectLoadedIcons,
+	firstVisible,
+	launchChromium,
+	missingLabels,
+	signIn,
+	sleep,
+	VIEWPORT,
+	waitUntil,
+} from './browser-helpers.mjs';
+
+const VERSION = process.env.N8N_VERSION_UNDER_TEST || DEFAULT_N8N_VERSION;
+const PACKAGE = 'n8n-nodes-render-hooks';
+const NODE_TYPE = `${PACKAGE}.runPod`;
+const TRIGGER_TYPE = `${PACKAGE}.runPodTrigger`;
+const ICON_FILES = ['runpod.svg', 'runpod.dark.svg'];
+const SCREENSHOT_DIR = path.resolve(process.env.BROWSER_TEST_SCREENSHOTS || path.join(REPO_ROOT, 'docs', 'screenshots'));
+
+const EXPECTED = {
+	node: ['Operation', 'Endpoint ID', 'Input', 'Prompt', 'Wait for Result'],
+	trigger: ['Endpoint ID', 'Confirm with API', 'Output Options'],
+	credential: ['API Key', 'Serverless API URL', 'REST API URL', 'Webhook Secret'],
+};
+
+const TITLE = `n8n ${VERSION} editor: RunPod nodes in the browser`;
+const skipReason = chromiumMissingReason();
+
+if (skipReason) test(TITLE, (t) => t.skip(skipReason));
+else describe(TITLE, { timeout: 20 * 60_000 }, browserSuite);
+
+function browserSuite() {
+	let userFolder;
+	let n8n;
+	let browser;
+	let page;
+	let failureDir;
+	let failed = false;
+	const timings = [];
+	const iconResponses = []; // every /icons/... response, for the failure messages
+	const pageErrors = [];
+
+	/**
+	 * Runs one step of the test; on failure saves `<name>-failure.png` to a temp folder and adds
+	 * its path (and what the browser saw) to the error. Steps after a failed one are skipped:
+	 * they build on its result.
+	 */
+	async function step(t, name, fn) {
+		if (failed) return t.skip('an earlier step failed');
+		try {
+			await timed(`browser: ${name}`, fn, timings);
+		} catch (error) {
+			failed = true;
+			const details = [];
+			if (page) {
+				failureDir ??= await fsp.mkdtemp(path.join(os.tmpdir(), 'render-hooks-browser-failure-'));
+				const shot = path.join(failureDir, `${name}-failure.png`);
+				const saved = await page.screenshot({ path: shot, timeout: 10_000 }).then(() => true, () => false);
+				details.push(saved ? `screenshot: ${shot}` : 'screenshot: (could not take one)', `page: ${page.url()}`);
+			}
+			const badIcons = iconResponses.filter(({ status }) => status >= 400);
+			if (badIcons.length) details.push(`icon requests that failed: ${badIcons.map(({ url, status }) => `${url} -> ${status}`).join(', ')}`);
+			if (pageErrors.length) details.push(`page errors: ${pageErrors.slice(-5).join(' | ')}`);
+			if (n8n) details.push(`n8n log: ${n8n.logFile}`);
+			error.message = `${error.message}\n  ${details.join('\n  ')}`;
+			throw error;
+		}
+	}
+
+	before(async () => {
+		try {
+			// A throwaway user folder under os.tmpdir(); after() removes it unless something failed.
+			userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), 'render-hooks-browser-n8n-'));
+			await timed('build + pack + install package', () => installPackageIntoN8n({ userFolder, version: VERSION }), timings);
+			n8n = await timed(`start n8n ${VERSION}`, () => startN8n({ version: VERSION, userFolder }), timings);
+			await timed('owner setup', () => setupOwnerAndLogin(n8n.url), timings);
+			// The rows n8n's installer writes: the node panel then shows the package as installed.
+			await timed('register community package', () => registerCommunityPackage({ version: VERSION, userFolder }), timings);
+			browser = await timed('launch Chromium', () => launchChromium(), timings);
+			page = browser.page;
+			page.on('response', (response) => {
+				if (new URL(response.url()).pathname.startsWith('/icons/')) iconResponses.push({ url: response.url(), status: response.status() });
+			});
+			page.on('pageerror', (error) => pageErrors.push(error.message.split('\n')[0]));
+			await fsp.mkdir(SCREENSHOT_DIR, { recursive: true });
+		} catch (error) {
+			failed = true;
+			if (userFolder) error.message += `\n  n8n user folder (logs): ${userFolder}`;
+			throw error;
+		}
+	}, { timeout: 15 * 60_000 }); // the first n8n install alone takes ~4 min
+
+	after(async () => {
+		// Whatever happened: Chromium first (it talks to n8n), then n8n, then the user folder.
+		await browser?.close().catch(() => {});
+		await n8n?.stop().catch(() => {});
+		const keep = failed || process.env.BROWSER_TEST_KEEP === '1';
+		if (userFolder && !keep) await fsp.rm(userFolder, { recursive: true, force: true }).catch(() => {});
+		else if (userFolder) process.stderr.write(`[browser.test] n8n user folder kept: ${userFolder}\n`);
+		const width = Math.max(...timings.map(({ step: name }) => name.length), 10);
+		process.stderr.write(`[browser.test] timings (s):\n${timings.map(({ step: name, seconds }) =>
+			`  ${name.padEnd(width)} ${seconds.toFixed(1).padStart(6)}`).join('\n')}\n`);
+	}, { timeout: 60_000 });
+
+	// -------------------------------------------------------------------------------------------
+	// Small page-level helpers (they close over `page`)
+	// -------------------------------------------------------------------------------------------
+
+	async function screenshot(name) {
+		await page.mouse.move(VIEWPORT.width - 5, VIEWPORT.height / 2); // no hover highlights
+		await sleep(300); // let transitions settle
+		const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+		await page.screenshot({ path: file });
+		return file;
+	}
+
+	const nodeCreator = () => page.getByTestId('node-creator');
+	const searchBar = () => nodeCreator().getByTestId('node-creator-search-bar')
+		.or(nodeCreator().getByPlaceholder(/search/i)).first();
+	/** A node-panel entry whose n8n keyboard-nav id says it belongs to `type`. */
+	const entriesOfType = (type) => nodeCreator().locator(`[data-keyboard-nav-id^="${type}-"], [data-keyboard-nav-id="${type}"]`);
+	const ndv = () => page.getByTestId('ndv');
+	const ndvParameters = () => ndv().getByTestId('node-parameters');
+
+	/** Opens the node panel: the canvas "+" buttons first, then the keyboard shortcut (N, or Tab before 2.x). */
+	async function openNodeCreator() {
+		if (await searchBar().isVisible().catch(() => false)) return;
+		const button = await firstVisible([
+			page.getByTestId('canvas-add-button'),
+			page.getByRole('button', { name: /add first step/i }),
+			page.getByTestId('node-creator-plus-button'),
+		], { timeoutMs: 5_000 });
+		if (button) {
+			await button.click();
+			if (await searchBar().waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
+		}
+		for (const key of ['n', 'Tab']) {
+			await page.getByTestId('canvas').click({ position: { x: 60, y: 60 } }).catch(() => {});
+			await page.keyboard.press(key);
+			if (await searchBar().waitFor({ timeout: 3_000 }).then(() => true, () => false)) return;
+			await dismissPopups(page); // e.g. "Press N to browse nodes" hint
+		}
+		throw new Error('could not open the node panel (no "+"/"Add first step" button worked, nor the N/Tab shortcut)');
+	}
+
+	async function search(term) {
+		await openNodeCreator();
+		await searchBar().fill(term);
+		// Results render after a debounce; wait for at least one entry of ours (or the "no results" view).
+		await waitUntil(async () => (await entriesOfType(NODE_TYPE).count()) + (await entriesOfType(TRIGGER_TYPE).count()) > 0 ||
+			(await nodeCreator().getByText(/we didn't make that|no results|nothing found/i).count()) > 0, {
+			timeoutMs: 10_000, message: `node panel search for "${term}" showed nothing`,
+		}).catch(() => {});
+	}
+
+	/** Names (node-creator-item-name texts) of the search result entries, for messages. */
+	async function visibleEntryNames() {
+		return nodeCreator().getByTestId('node-creator-item-name').allInnerTexts().catch(() => []);
+	}
+
+	/**
+	 * In the search results, the entry named `name` (RunPod, or RunPod Trigger when n8n lists it
+	 * separately), whose nav id belongs to one of `types`. Returns the locator or null.
+	 */
+	async function resultEntry(name, types) {
+		for (const type of types) {
+			const entry = entriesOfType(type).filter({
+				has: page.getByTestId('node-creator-item-name').getByText(name, { exact: true }),
+			}).first();
+			if (await entry.isVisible().catch(() => false)) return entry;
+		}
+		return null;
+	}
+
+	/** Expands a collapsed "Actions (n)" / "Triggers (n)" section of the node detail view. */
+	async function expandCategory(pattern) {
+		const header = nodeCreator().getByTestId('node-creator-category-item').filter({ hasText: pattern }).first();
+		if (!(await header.isVisible().catch(() => false))) return false;
+		const collapsed = await header.evaluate((element) =>
+			element.closest('[data-category-collapsed]')?.getAttribute('data-category-collapsed') === 'true').catch(() => false);
+		if (collapsed) await header.click();
+		return true;
+	}
+
+	/** Waits for the NDV of the node named `title` to be open. */
+	async function waitForNdv(title) {
+		await ndv().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => {
+			throw new Error(`the node's parameter panel (NDV) did not open for "${title}"`);
+		});
+		await waitUntil(async () => (await ndv().getByTestId('node-title-container').innerText().catch(() => '')).includes(title) ||
+			(await ndv().getByText(title, { exact: true }).count()) > 0, {
+			timeoutMs: 10_000, message: `the open NDV is not "${title}"`,
+		});
+		await ndvParameters().waitFor({ timeout: 10_000 });
+	}
+
+	async function closeNdv() {
+		if (!(await ndv().isVisible().catch(() => false))) return;
+		const close = ndv().getByTestId('ndv-close-button');
+		if (await close.isVisible().catch(() => false)) await close.click();
+		else await page.keyboard.press('Escape');
+		await ndv().waitFor({ state: 'hidden', timeout: 10_000 });
+	}
+
+	async function assertParameters(what, labels) {
+		const missing = await missingLabels(ndvParameters(), labels);
+		assert.deepEqual(missing, [], `${what}: parameters not rendered in the NDV: ${missing.join(', ')} ` +
+			`(expected ${labels.join(', ')})`);
+	}
+
+	// -------------------------------------------------------------------------------------------
+	// The steps
+	// -------------------------------------------------------------------------------------------
+
+	it('signs in to the editor and opens a new workflow', async (t) => {
+		await step(t, 'sign-in', async () => {
+			await signIn(page, n8n.url, DEFAULT_OWNER);
+			const closedPopups = await dismissPopups(page);
+			await page.goto(`${n8n.url}/workflow/new`, { waitUntil: 'domcontentloaded' });
+			await page.getByTestId('canvas').or(page.getByTestId('canvas-wrapper')).first()
+				.waitFor({ timeout: 30_000 }).catch(() => { throw new Error('the workflow canvas did not appear at /workflow/new'); });
+			await sleep(500); // first-run popups open a moment after the canvas
+			closedPopups.push(...await dismissPopups(page));
+			if (closedPopups.length) t.diagnostic(`dismissed: ${closedPopups.join(' | ')}`);
+		});
+	});
+
+	it('finds RunPod and RunPod Trigger in the node panel, with our icon', async (t) => {
+		await step(t, 'node-search', async () => {
+			await search('RunPod');
+			const names = await visibleEntryNames();
+			const node = await resultEntry('RunPod', [NODE_TYPE, TRIGGER_TYPE]);
+			assert.ok(node, `searching "RunPod" in the node panel shows no "RunPod" entry of type ${NODE_TYPE} ` +
+				`(entries: ${names.join(', ') || 'none'})`);
+			await expectLoadedIcons(node, { iconFileNames: ICON_FILES, what: 'search result "RunPod"' });
+
+			const separateTrigger = await resultEntry('RunPod Trigger', [TRIGGER_TYPE]);
+			if (separateTrigger) {
+				// Older layout: two results. Screenshot the list, then open RunPod's actions.
+				await expectLoadedIcons(separateTrigger, { iconFileNames: ICON_FILES, what: 'search result "RunPod Trigger"' });
+				await screenshot('node-search');
+				return;
+			}
+			// 2.x layout: one "RunPod" result; its detail view lists the trigger and the actions.
+			await node.click();
+			const trigger = entriesOfType(TRIGGER_TYPE).first();
+			await expandCategory(/^Triggers/);
+			await trigger.waitFor({ timeout: 10_000 }).catch(async () => {
+				throw new Error('the node panel shows no RunPod Trigger: neither a "RunPod Trigger" search result ' +
+					`nor a trigger of type ${TRIGGER_TYPE} under "RunPod" (shown: ${(await visibleEntryNames()).join(', ') || 'nothing'})`);
+			});
+			await expectLoadedIcons(trigger, { iconFileNames: ICON_FILES, what: 'RunPod Trigger entry' });
+			await expandCategory(/^Actions/);
+			const runJob = entriesOfType(NODE_TYPE).filter({ hasText: /^Run a job$/ }).first();
+			await runJob.waitFor({ timeout: 10_000 }).catch(async () => {
+				throw new Error(`"RunPod" lists no "Run a job" action of type ${NODE_TYPE} (shown: ${(await visibleEntryNames()).join(', ')})`);
+			});
+			await expectLoadedIcons(runJob, { iconFileNames: ICON_FILES, what: 'RunPod action "Run a job"' });
+			await screenshot('node-search');
+		});
+	});
+
+	it('adds RunPod Trigger and shows its parameters', async (t) => {
+		await step(t, 'runpod-trigger-parameters', async () => {
+			// On an empty canvas the trigger goes first (an action first would get a manual trigger added).
+			let trigger = entriesOfType(TRIGGER_TYPE).first();
+			if (!(await trigger.isVisible().catch(() => false))) {
+				await search('RunPod Trigger');
+				trigger = (await resultEntry('RunPod Trigger', [TRIGGER_TYPE])) ?? entriesOfType(TRIGGER_TYPE).first();
+			}
+			await trigger.click();
+			await waitForNdv('RunPod Trigger');
+			const notice = ndvParameters().locator('.notice, [role="alert"]').first();
+			assert.ok(await notice.isVisible().catch(() => false), 'RunPod Trigger: its notice is not shown in the NDV');
+			assert.ok((await notice.innerText()).trim().length > 20, 'RunPod Trigger: its notice is empty');
+			await assertParameters('RunPod Trigger', EXPECTED.trigger);
+			await expectLoadedIcons(ndv(), { iconFileNames: ICON_FILES, what: 'RunPod Trigger NDV' });
+			await ndvParameters().evaluate((element) => element.closest('.el-scrollbar__wrap, [class*="scroll"]')?.scrollTo?.(0, 0)).catch(() => {});
+			await screenshot('runpod-trigger-parameters');
+		});
+	});
+
+	it('opens the "RunPod API" credential modal with its fields', async (t) => {
+		await step(t, 'runpod-credential', async () => {
+			const modal = page.getByTestId('editCredential-modal');
+			// 2.x: an empty credential slot is a "Connect to RunPod" button; 1.x: a select with "Create new credential".
+			const connect = await firstVisible([
+				ndv().getByTestId('node-credentials-empty-state').getByRole('button'),
+				ndv().getByRole('button', { name: /^(connect to|set up credential|create new credential)/i }),
+				ndv().getByTestId('node-credentials-select'),
+			], { timeoutMs: 10_000 });
+			assert.ok(connect, 'RunPod Trigger NDV has no credential slot ("Connect to RunPod" / credential select)');
+			await connect.click();
+			// 2.x opens the modal at once; 1.x first drops down the select, with "+ Create new credential".
+			const opened = await firstVisible([modal, page.getByText(/create new credential/i)], { timeoutMs: 10_000 });
+			if (opened && !(await modal.isVisible())) await opened.click();
+			await modal.waitFor({ timeout: 10_000 }).catch(() => { throw new Error('the credential modal did not open'); });
+			await waitUntil(async () => (await modal.innerText()).includes('RunPod API'), {
+				timeoutMs: 10_000, message: 'the credential modal is not for "RunPod API"',
+			});
+			const missing = await missingLabels(modal, EXPECTED.credential);
+			assert.deepEqual(missing, [], `"RunPod API" credential modal lacks fields: ${missing.join(', ')} (expected ${EXPECTED.credential.join(', ')})`);
+			await expectLoadedIcons(modal, { iconFileNames: ICON_FILES, what: 'credential modal header' });
+			await modal.locator('.el-dialog__body, [class*="body"]').first().evaluate((element) => element.scrollTo?.(0, 0)).catch(() => {});
+			await screenshot('runpod-credential');
+
+			// Close without saving (saving would test the key against RunPod's API).
+			const closeButton = await firstVisible([
+				modal.locator('.el-dialog__headerbtn, [aria-label="Close"], [aria-label="close"]'),
+			], { timeoutMs: 1_000 });
+			if (closeButton) await closeButton.click();
+			else await page.keyboard.press('Escape');
+			const confirm = await firstVisible([
+				page.locator('.el-message-box').getByRole('button', { name: /close|leave|discard|don't save|yes/i }),
+			], { timeoutMs: 1_500 });
+			if (confirm) await confirm.click();
+			await modal.waitFor({ state: 'hidden', timeout: 10_000 });
+			await closeNdv();
+		});
+	});
+
+	it('adds RunPod ("Run a job") and shows its parameters', async (t) => {
+		await step(t, 'runpod-parameters', async () => {
+			await dismissPopups(page);
+			await search('RunPod');
+			const node = await resultEntry('RunPod', [NODE_TYPE, TRIGGER_TYPE]);
+			assert.ok(node, `searching "RunPod" shows no "RunPod" entry (entries: ${(await visibleEntryNames()).join(', ') || 'none'})`);
+			await node.click();
+			// Either n8n adds the node at once (no actions list) or it shows the actions: pick "Run a job".
+			const runJob = entriesOfType(NODE_TYPE).filter({ hasText: /^Run a job$/ }).first();
+			const opened = await Promise.race([
+				ndv().waitFor({ timeout: 10_000 }).then(() => 'ndv'),
+				(async () => { await expandCategory(/^Actions/); await runJob.waitFor({ timeout: 10_000 }); return 'actions'; })(),
+			]).catch(() => null);
+			if (opened === 'actions') await runJob.click();
+			else if (!opened) throw new Error(`clicking "RunPod" opened neither its actions nor its NDV`);
+			await waitForNdv('RunPod');
+			await assertParameters('RunPod', EXPECTED.node);
+			// A taller window for this screenshot: the parameters down to "Wait for Result" fit.
+			await page.setViewportSize({ width: VIEWPORT.width, height: 1200 });
+			await sleep(500);
+			await ndvParameters().getByText(/^Credential/).first().scrollIntoViewIfNeeded({ timeout: 2_000 }).catch(() => {});
+			await screenshot('runpod-parameters');
+			await page.setViewportSize(VIEWPORT);
+			await closeNdv();
+		});
+	});
+
+	it('shows both nodes on the canvas', async (t) => {
+		await step(t, 'canvas', async () => {
+			await dismissPopups(page);
+			const nodes = page.getByTestId('canvas-node');
+			const names = await waitUntil(async () => {
+				const texts = await nodes.allInnerTexts();
+				const firstLines = texts.map((text) => text.trim().split('\n')[0].trim());
+				return firstLines.includes('RunPod') && firstLines.includes('RunPod Trigger') ? firstLines : null;
+			}, {
+				timeoutMs: 10_000,
+				message: async () => `the canvas does not show both "RunPod Trigger" and "RunPod" (nodes: ${(await nodes.allInnerTexts()).join(' | ')})`,
+			});
+			for (const name of ['RunPod Trigger', 'RunPod']) {
+				const node = nodes.filter({ has: page.getByText(name, { exact: true }) }).first();
+				await expectLoadedIcons(node, { iconFileNames: ICON_FILES, what: `canvas node "${name}"` });
+			}
+			await page.getByTestId('zoom-to-fit').click().catch(() => {});
+			await page.getByTestId('canvas').click({ position: { x: 80, y: VIEWPORT.height - 250 } }).catch(() => {}); // deselect
+			await sleep(600);
+			await screenshot('canvas');
+			t.diagnostic(`canvas nodes: ${names.join(', ')}; screenshots in ${SCREENSHOT_DIR}`);
+		});
+	});
+}
