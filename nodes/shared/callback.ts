@@ -114,3 +114,20 @@ export function rememberDelivery(
 	staticData[DELIVERY_LOG_KEY] = seen.slice(Math.max(0, seen.length - limit));
 	return true;
 }
+
+const RECENT_CLAIMS_LIMIT = 10_000;
+const recentClaims = new Set<string>();
+
+/**
+ * Claims a delivery in this n8n process, synchronously, so that repeats arriving while the first
+ * is still being handled are caught: n8n saves static data only after the webhook returns, and a
+ * request started meanwhile reads the old copy. rememberDelivery still keeps the record across
+ * restarts. Oldest claims are dropped beyond the limit.
+ */
+export function claimDelivery(scope: string, deliveryKey: string): boolean {
+	const claim = `${scope}\n${deliveryKey}`;
+	if (recentClaims.has(claim)) return false;
+	recentClaims.add(claim);
+	if (recentClaims.size > RECENT_CLAIMS_LIMIT) recentClaims.delete(recentClaims.values().next().value as string);
+	return true;
+}

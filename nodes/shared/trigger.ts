@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties, IWebhookFunctions, IWebhookResponseD
 
 import { outputOptions } from './action';
 import { renderItems } from './binary';
-import { rememberDelivery } from './callback';
+import { claimDelivery, rememberDelivery } from './callback';
 import { outputOptionsProperty } from './descriptions';
 import type { RenderProvider } from './provider';
 import { rejectCallback, respondJson, verifyCallback } from './webhook';
@@ -48,7 +48,10 @@ export async function receiveCallback(
 	}
 
 	const deliveryKey = `${parsed.result.jobId}:${parsed.result.status}`;
-	if (!rememberDelivery(context.getWorkflowStaticData('node') as IDataObject, deliveryKey)) {
+	const scope = `${context.getWorkflow().id}:${context.getNode().id}`;
+	const claimedHere = claimDelivery(scope, deliveryKey);
+	const newToWorkflow = rememberDelivery(context.getWorkflowStaticData('node') as IDataObject, deliveryKey);
+	if (!claimedHere || !newToWorkflow) {
 		respondJson(context, 200, { received: true, duplicate: true });
 		return { noWebhookResponse: true };
 	}

@@ -676,13 +676,16 @@ export class N8nHost {
 			if (segment.startsWith(':')) request.params[segment.slice(1)] = requestSegments[index];
 		});
 		const { trigger } = route;
-		const node = trigger.workflow.getNode(trigger.triggerNodeName) as INode;
+		// Like n8n, every request loads the workflow (and its static data) afresh and saves the
+		// static data once webhook() is done: concurrent requests do not see each other's changes.
+		const workflow = this.createWorkflow({ ...trigger.definition, staticData: structuredClone(trigger.definition.staticData) });
+		const node = workflow.getNode(trigger.triggerNodeName) as INode;
 		const additionalData = this.additionalData(trigger.definition);
 		const webhookData: IWebhookData = { ...route.webhook, workflowExecuteAdditionalData: additionalData };
 
 		await this.executeWebhook({
 			trigger,
-			workflow: trigger.workflow,
+			workflow,
 			webhookData,
 			node,
 			additionalData,
@@ -701,6 +704,11 @@ export class N8nHost {
 				return this.execute(record, executionWorkflow, runExecutionData, false);
 			},
 		});
+		if (workflow.staticData.__dataChanged === true) {
+			const saved = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+			delete saved.__dataChanged;
+			trigger.definition.staticData = saved;
+		}
 	}
 
 	/**
@@ -903,7 +911,8 @@ export class N8nHost {
 						`Expected ${count} execution(s) of trigger "${node.name}" within ${timeoutMs} ms, ` +
 						`got ${trigger.executionIds.length} started, ${settled().length} settled`,
 				),
-			staticData: (type = 'node') => workflow.getStaticData(type, type === 'node' ? node : undefined),
+			staticData: (type = 'node') =>
+				this.createWorkflow(trigger.definition).getStaticData(type, type === 'node' ? node : undefined),
 			deactivate: async () => {
 				if (!trigger.active) return;
 				trigger.active = false;

@@ -60,7 +60,8 @@ export async function startSinks(options: { smtpPort?: number; httpPort?: number
 							filename: attachment.filename,
 							contentType: attachment.contentType,
 							size: attachment.size,
-							sha256: attachment.checksum ?? '',
+							// mailparser's `checksum` is MD5; the field promises SHA-256, like the posts' files.
+							sha256: createHash('sha256').update(attachment.content).digest('hex'),
 						})),
 						receivedAt: new Date().toISOString(),
 					});

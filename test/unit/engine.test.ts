@@ -4,6 +4,7 @@ import { binaryPropertyName, decodeBase64Image, detectFileType } from '../../nod
 import {
 	callbackSigningKey,
 	checkCallbackQuery,
+	claimDelivery,
 	isValidSignature,
 	rememberDelivery,
 	signReference,
@@ -79,6 +80,15 @@ describe('duplicate suppression', () => {
 		expect(Object.values(staticData)[0]).toHaveLength(3);
 		// job-1:completed was pushed out, so it counts as new again
 		expect(rememberDelivery(staticData, 'job-1:completed', 3)).toBe(true);
+	});
+});
+
+describe('in-process delivery claims', () => {
+	it('lets one claim of a (scope, key) through and keeps scopes apart', () => {
+		expect(claimDelivery('wf-1:node-a', 'job-9:completed')).toBe(true);
+		expect(claimDelivery('wf-1:node-a', 'job-9:completed')).toBe(false);
+		expect(claimDelivery('wf-1:node-b', 'job-9:completed')).toBe(true);
+		expect(claimDelivery('wf-1:node-a', 'job-9:failed')).toBe(true);
 	});
 });
 

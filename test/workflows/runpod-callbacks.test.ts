@@ -140,6 +140,18 @@ describe('RunPod node: Wait for Callback', () => {
 	});
 });
 
+/** A job submitted straight to the simulator and finished. */
+async function finishedJob(): Promise<string> {
+	const submitted = await axios.post(
+		`${world.sim.baseUrl}/${ENDPOINT_ID}/run`,
+		{ input: { prompt: 'real job' } },
+		{ headers: { authorization: `Bearer ${world.sim.apiKey}` } },
+	);
+	const jobId = submitted.data.id as string;
+	await waitUntil(() => world.sim.jobs.get(jobId)?.status === 'COMPLETED');
+	return jobId;
+}
+
 async function statusOf(jobId: string): Promise<IDataObject> {
 	const answer = await axios.get(`${world.sim.baseUrl}/${ENDPOINT_ID}/status/${jobId}`, {
 		headers: { authorization: `Bearer ${world.sim.apiKey}` },
@@ -193,6 +205,22 @@ describe('RunPod Trigger', () => {
 		// A new status of the same job is not a repeat.
 		expect((await post(signedUrl('r'), { ...body, status: 'FAILED', error: 'late failure' })).data).toEqual({ received: true });
 		await trigger.waitForExecutions(2);
+	});
+
+	it('emits a callback once even when its repeats arrive at the same moment', async () => {
+		// Confirm with API makes each request wait on RunPod, as n8n's own database reads do: all
+		// three are in flight before the first one's static data is saved.
+		await activate({ confirmWithApi: true });
+		const jobId = await finishedJob();
+		const body = { id: jobId, status: 'COMPLETED', output: {} };
+		const answers = await Promise.all([1, 2, 3].map(async () => await post(signedUrl('same'), body)));
+		expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+		expect(answers.filter((answer) => answer.data.duplicate === true)).toHaveLength(2);
+		await trigger.waitForExecutions(1);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(trigger.executions()).toHaveLength(1);
+		// The delivery is also kept in the workflow's static data, for repeats after a restart.
+		expect(JSON.stringify(trigger.staticData('node'))).toContain(`${jobId}:completed`);
 	});
 
 	it('refuses a bad signature, a missing one, and a URL signed by another credential with 401', async () => {
@@ -252,13 +280,7 @@ describe('RunPod Trigger', () => {
 
 	it('with Confirm with API, emits what the API says and refuses jobs the API does not know', async () => {
 		await activate({ confirmWithApi: true });
-		const submitted = await axios.post(
-			`${world.sim.baseUrl}/${ENDPOINT_ID}/run`,
-			{ input: { prompt: 'real job' } },
-			{ headers: { authorization: `Bearer ${world.sim.apiKey}` } },
-		);
-		const jobId = submitted.data.id as string;
-		await waitUntil(() => world.sim.jobs.get(jobId)?.status === 'COMPLETED');
+		const jobId = await finishedJob();
 		// A forged body claims failure; the API knows better.
 		expect((await post(signedUrl('c'), { id: jobId, status: 'FAILED', error: 'forged' })).status).toBe(200);
 		const [execution] = await trigger.waitForExecutions(1);

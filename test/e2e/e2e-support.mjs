@@ -1,0 +1,295 @@
+/**
+ * Helpers of the end-to-end suite (e2e.test.mjs): polling, n8n's execution format, the package's
+ * callback signing (reimplemented with node:crypto: the tests do not load TypeScript), free ports
+ * and failure diagnostics. Plain Node ESM, built-ins only. Not a test file itself.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { findFreePort, tailOfFile } from '../../scripts/n8n-host.mjs';
+
+export const PACKAGE_NAME = 'n8n-nodes-render-hooks';
+export const NODE_TYPES = { runPod: `${PACKAGE_NAME}.runPod`, runPodTrigger: `${PACKAGE_NAME}.runPodTrigger` };
+export const CREDENTIAL_TYPE = 'runPodApi';
+export const FINAL_EXECUTION_STATUSES = new Set(['success', 'error', 'crashed', 'canceled', 'cancelled']);
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls `probe` until it returns something truthy (returned), or throws after `timeoutMs` with
+ * `what` and the last value / error seen, so a timeout says what was being waited for.
+ */
+export async function waitFor(what, probe, { timeoutMs = 30_000, intervalMs = 200 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	let last;
+	let lastError;
+	for (;;) {
+		try {
+			const value = await probe();
+			if (value) return value;
+			last = value;
+			lastError = undefined;
+		} catch (error) {
+			lastError = error;
+		}
+		if (Date.now() > deadline) {
+			const detail = lastError ? `last error: ${lastError.message}` : `last value: ${short(last)}`;
+			throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what} (${detail})`);
+		}
+		await sleep(intervalMs);
+	}
+}
+
+/** Checks that `probe` stays truthy for `windowMs` (a negative check needs an observation window). */
+export async function staysTrue(what, probe, { windowMs = 1500, intervalMs = 250 } = {}) {
+	const until = Date.now() + windowMs;
+	while (Date.now() < until) {
+		const value = await probe();
+		if (!value) throw new Error(`${what} stopped holding within ${windowMs} ms`);
+		await sleep(intervalMs);
+	}
+}
+
+export function short(value, max = 600) {
+	const text = typeof value === 'string' ? value : JSON.stringify(value);
+	return text === undefined ? String(value) : text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** Free ports for n8n and the three local services, never those `npm start` uses. */
+export async function freePorts(count) {
+	const reserved = new Set([5678, 5679, 5681, 5682, 5683]);
+	const ports = new Set();
+	while (ports.size < count) {
+		const port = await findFreePort();
+		if (!reserved.has(port)) ports.add(port);
+	}
+	return [...ports];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callback signing, as nodes/shared/callback.ts does it
+// ---------------------------------------------------------------------------------------------
+
+const DERIVATION_LABEL = 'n8n-nodes-render-hooks/callback-signing-key';
+const SIGNED_EXTRA_PARAMS = ['member', 'batch'];
+
+/** The credential's webhook secret, or HMAC-SHA256(label, apiKey) hex when it has none. */
+export function callbackSigningKey({ apiKey = '', webhookSecret = '' }) {
+	if (webhookSecret) return webhookSecret;
+	return crypto.createHmac('sha256', DERIVATION_LABEL).update(apiKey).digest('hex');
+}
+
+export function signReference(key, text) {
+	return crypto.createHmac('sha256', key).update(text).digest('hex');
+}
+
+/** What is signed: the reference, then `\n<name>=<value>` for each extra present, in fixed order. */
+function signedText(reference, extras = {}) {
+	return SIGNED_EXTRA_PARAMS.reduce(
+		(text, name) => (extras[name] === undefined ? text : `${text}\n${name}=${extras[name]}`),
+		reference,
+	);
+}
+
+export function signedCallbackUrl(baseUrl, key, reference, extras = {}) {
+	const url = new URL(baseUrl);
+	url.searchParams.set('ref', reference);
+	for (const name of SIGNED_EXTRA_PARAMS) if (extras[name] !== undefined) url.searchParams.set(name, extras[name]);
+	url.searchParams.set('sig', signReference(key, signedText(reference, extras)));
+	return url.toString();
+}
+
+/** Whether a callback URL handed out by the package carries a valid `sig` for its `ref` and extras. */
+export function hasValidSignature(callbackUrl, key) {
+	const query = new URL(callbackUrl).searchParams;
+	const reference = query.get('ref');
+	const signature = query.get('sig');
+	if (!reference || !signature) return false;
+	const extras = {};
+	for (const name of SIGNED_EXTRA_PARAMS) if (query.has(name)) extras[name] = query.get(name);
+	return signReference(key, signedText(reference, extras)) === signature;
+}
+
+// ---------------------------------------------------------------------------------------------
+// n8n executions over REST
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * n8n stores and serves execution data in the `flatted` format (an array whose first entry is the
+ * root; inside objects every string is the index of the entry holding it). Decoded here to stay
+ * dependency-free.
+ */
+export function unflatten(text) {
+	const input = JSON.parse(text);
+	const revived = new Map();
+	const resolve = (index) => {
+		const value = input[index];
+		if (typeof value !== 'object' || value === null) return value;
+		if (revived.has(index)) return revived.get(index);
+		const output = Array.isArray(value) ? [] : {};
+		revived.set(index, output);
+		for (const [key, reference] of Object.entries(value)) {
+			output[key] = typeof reference === 'string' ? resolve(Number(reference)) : reference;
+		}
+		return output;
+	};
+	return resolve(0);
+}
+
+/** Executions of one workflow, newest first (GET /rest/executions?filter=...). */
+export async function listExecutions(client, workflowId, { limit = 100 } = {}) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const answer = await client.request(`/rest/executions?filter=${filter}&limit=${limit}`);
+	const results = Array.isArray(answer) ? answer : answer?.results ?? [];
+	return results.filter((execution) => String(execution.workflowId) === String(workflowId));
+}
+
+/** One execution with its run data decoded: {..., data: {resultData: {runData, error?}}}. */
+export async function getExecution(client, executionId) {
+	const execution = await client.request(`/rest/executions/${executionId}`);
+	if (typeof execution.data === 'string') execution.data = unflatten(execution.data);
+	return execution;
+}
+
+/** The items a node emitted on its first output in its last run. */
+export function nodeOutput(execution, nodeName) {
+	const runs = execution.data?.resultData?.runData?.[nodeName];
+	if (!runs?.length) return undefined;
+	return runs[runs.length - 1].data?.main?.[0] ?? [];
+}
+
+/** Why an execution failed, from its data: the workflow error and every node's error. */
+export function executionErrors(execution) {
+	const resultData = execution.data?.resultData ?? {};
+	const lines = [];
+	if (resultData.error) lines.push(`workflow: ${describeError(resultData.error)}`);
+	for (const [nodeName, runs] of Object.entries(resultData.runData ?? {})) {
+		for (const run of runs ?? []) if (run.error) lines.push(`node "${nodeName}": ${describeError(run.error)}`);
+	}
+	return lines;
+}
+
+function describeError(error) {
+	return [error.message, error.description, error.httpCode && `HTTP ${error.httpCode}`]
+		.filter(Boolean)
+		.join(' | ');
+}
+
+/** A line per execution for failure messages: status and errors, or why it could not be read. */
+export async function describeExecutions(client, executionIds) {
+	const lines = [];
+	for (const id of new Set(executionIds)) {
+		try {
+			const execution = await getExecution(client, id);
+			const errors = executionErrors(execution);
+			const ran = Object.keys(execution.data?.resultData?.runData ?? {}).join(', ');
+			lines.push(`execution ${id}: status ${execution.status}, finished ${execution.finished}, nodes run: [${ran}]` +
+				(errors.length ? `\n    ${errors.join('\n    ')}` : ''));
+		} catch (error) {
+			lines.push(`execution ${id}: could not be read (${error.message})`);
+		}
+	}
+	return lines.join('\n');
+}
+
+/** Waits until an execution of `workflowId` newer than `afterId` has finished; returns the list seen. */
+export async function waitForFinishedExecution(client, workflowId, { afterIds = new Set(), timeoutMs = 60_000, onSeen } = {}) {
+	return waitFor(`an execution of workflow ${workflowId} to finish`, async () => {
+		const fresh = (await listExecutions(client, workflowId)).filter((execution) => !afterIds.has(String(execution.id)));
+		for (const execution of fresh) onSeen?.(execution);
+		const finished = fresh.find((execution) => FINAL_EXECUTION_STATUSES.has(execution.status));
+		return finished ?? false;
+	}, { timeoutMs, intervalMs: 150 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics and timings
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Rethrows `error` with the n8n log tail, the local services' output and the executions' errors
+ * appended (the original stays as `cause`).
+ */
+export async function enrichError(error, { product, executionIds = [], servicesLog = [] }) {
+	const parts = [error.message];
+	if (product?.client && executionIds.length) {
+		parts.push(`--- executions ---\n${await describeExecutions(product.client, executionIds)}`);
+	}
+	if (servicesLog.length) parts.push(`--- local services (last lines) ---\n${servicesLog.join('').split('\n').slice(-20).join('\n')}`);
+	if (product?.n8n?.logFile) parts.push(`--- tail of ${product.n8n.logFile} ---\n${n8nLogTail(product.n8n.logFile)}`);
+	const enriched = new Error(parts.join('\n'), { cause: error });
+	return enriched;
+}
+
+/**
+ * The last lines of n8n's log of this run, without the start-up noise (migrations, notices) when
+ * n8n got as far as serving: what happened while the checks ran is what explains a failure.
+ */
+export function n8nLogTail(logFile, maxLines = 60) {
+	const run = tailOfFile(logFile, 5000);
+	const marker = run.lastIndexOf('Editor is now accessible via');
+	return (marker >= 0 ? run.slice(marker) : run).split('\n').slice(-maxLines).join('\n');
+}
+
+/** How many lines of n8n's log (all runs) contain `text`. */
+export function countLogLines(logFile, text) {
+	try {
+		return fs.readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes(text)).length;
+	} catch {
+		return 0;
+	}
+}
+
+const ISO_IN_BRACKETS = /\[(\d{4}-\d\d-\d\dT[\d:.]+Z)\]/g;
+
+function logHeaderTimes(file) {
+	try {
+		return [...fs.readFileSync(file, 'utf8').matchAll(ISO_IN_BRACKETS)].map((match) => Date.parse(match[1]));
+	} catch {
+		return [];
+	}
+}
+
+/**
+ * Splits startProduct's time into phases from the headers the host script writes to its logs:
+ * build + pack + install of the package (until the tarball is unpacked), n8n start (n8n.log's
+ * header until the community-package registration, which follows owner setup at once), and
+ * credentials + examples import and publish (the rest). Approximate; empty when logs are missing.
+ */
+export function startupPhases({ userFolder, n8nLogFile, startedAt, endedAt }) {
+	const installTimes = logHeaderTimes(path.join(userFolder, 'install-package.log'));
+	const [n8nStart] = logHeaderTimes(n8nLogFile).slice(-1);
+	if (installTimes.length < 2 || !n8nStart) return [];
+	const unpackAt = installTimes[0];
+	const registerAt = installTimes[installTimes.length - 1];
+	return [
+		{ step: 'local services + build + pack', seconds: (unpackAt - startedAt) / 1000 },
+		{ step: 'package npm install', seconds: (n8nStart - unpackAt) / 1000 },
+		{ step: 'n8n start (to ready + owner login)', seconds: (registerAt - n8nStart) / 1000 },
+		{ step: 'register + credentials + examples', seconds: (endedAt - registerAt) / 1000 },
+	];
+}
+
+/** Services output collector for startProduct's `log` option (keeps the last ~200 chunks). */
+export function createLogCollector(limit = 200) {
+	const lines = [];
+	const log = (chunk) => {
+		lines.push(String(chunk));
+		if (lines.length > limit) lines.splice(0, lines.length - limit);
+	};
+	return { lines, log };
+}
+
+/** A base64 image run anywhere in a JSON text (a PNG's base64 starts with iVBORw0KGgo). */
+export function findBase64(value) {
+	const text = JSON.stringify(value);
+	const match = /iVBORw0KGgo|[A-Za-z0-9+/]{200,}={0,2}/.exec(text);
+	return match ? text.slice(Math.max(0, match.index - 40), match.index + 80) : undefined;
+}
+
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export function sha256(buffer) {
+	return crypto.createHash('sha256').update(buffer).digest('hex');
+}

@@ -1,0 +1,528 @@
+/**
+ * End-to-end tests of the package in a real n8n, for each n8n version under test: the product as
+ * `npm start` runs it (scripts/product.mjs: RunPod simulator, SMTP and Slack-style sinks, n8n with
+ * the packed package installed, credentials, the examples imported and published), driven over
+ * HTTP like a user's systems would drive it.
+ *
+ *   node scripts/n8n-host.mjs install --version 2.40.7 && node scripts/n8n-host.mjs install --version 1.123.81
+ *   node --test --test-concurrency=1 test/e2e/e2e.test.mjs
+ *
+ * Env: N8N_E2E_VERSIONS=2.40.7,1.123.81 (comma list; default both), N8N_E2E_KEEP=1 keeps the
+ * throwaway user folders (they are always kept when a check fails; the path is printed).
+ * Every instance uses free ports (never 5678/5681-5683 of `npm start`) and its own user folder.
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { getCredentialTypes, getNodeTypes, REPO_ROOT } from '../../scripts/n8n-host.mjs';
+import { LOCAL_RUNPOD_KEY, startProduct } from '../../scripts/product.mjs';
+import {
+	CREDENTIAL_TYPE,
+	NODE_TYPES,
+	PACKAGE_NAME,
+	PNG_SIGNATURE,
+	callbackSigningKey,
+	countLogLines,
+	FINAL_EXECUTION_STATUSES,
+	createLogCollector,
+	enrichError,
+	executionErrors,
+	findBase64,
+	freePorts,
+	getExecution,
+	hasValidSignature,
+	listExecutions,
+	nodeOutput,
+	sha256,
+	short,
+	signedCallbackUrl,
+	startupPhases,
+	staysTrue,
+	waitFor,
+	waitForFinishedExecution,
+} from './e2e-support.mjs';
+
+const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? '2.40.7,1.123.81')
+	.split(',')
+	.map((version) => version.trim())
+	.filter(Boolean);
+const KEEP_USER_FOLDERS = process.env.N8N_E2E_KEEP === '1';
+const START_TIMEOUT_MS = 10 * 60_000; // build + pack + install + n8n start; n8n itself is installed beforehand
+const CHECK_TIMEOUT_MS = 120_000;
+const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'runpod', 'callback-completed-two-pngs.json');
+const SIGNING_KEY = callbackSigningKey({ apiKey: LOCAL_RUNPOD_KEY });
+
+/** {version, step, result, seconds, notes} for the summary printed at the end. */
+const summary = [];
+const suiteStartedAt = Date.now();
+
+const randomTag = () => crypto.randomBytes(4).toString('hex');
+const slug = (text) => text.replace(/[^A-Za-z0-9]+/g, '-');
+const seconds = (since) => (Date.now() - since) / 1000;
+
+after(() => printSummary());
+
+for (const version of VERSIONS) {
+	describe(`n8n ${version}`, () => {
+		const ctx = { version, product: undefined, userFolder: undefined, failed: false, services: createLogCollector() };
+
+		before(async () => {
+			const startedAt = Date.now();
+			const [port, runPod, smtp, sink] = await freePorts(4);
+			ctx.userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `render-hooks-e2e-${slug(version)}-`));
+			try {
+				ctx.product = await startProduct({
+					version,
+					port,
+					userFolder: ctx.userFolder,
+					servicePorts: { runPod, smtp, sink },
+					log: ctx.services.log,
+				});
+			} catch (error) {
+				ctx.failed = true;
+				summary.push({ version, step: 'start product', result: 'FAIL', seconds: seconds(startedAt) });
+				throw await enrichError(error, {
+					product: { n8n: { logFile: path.join(ctx.userFolder, 'n8n.log') } },
+					servicesLog: ctx.services.lines,
+				});
+			}
+			const endedAt = Date.now();
+			summary.push({ version, step: 'start product (total)', result: 'ok', seconds: (endedAt - startedAt) / 1000 });
+			for (const phase of startupPhases({ userFolder: ctx.userFolder, n8nLogFile: ctx.product.n8n.logFile, startedAt, endedAt })) {
+				summary.push({ version, step: `  ${phase.step}`, result: '', seconds: phase.seconds });
+			}
+		}, { timeout: START_TIMEOUT_MS });
+
+		after(async () => {
+			const startedAt = Date.now();
+			if (ctx.product) {
+				await ctx.product.stop();
+				summary.push({ version, step: 'stop product', result: 'ok', seconds: seconds(startedAt) });
+			}
+			if (!ctx.userFolder) return;
+			if (ctx.failed || KEEP_USER_FOLDERS) {
+				process.stderr.write(`[e2e] n8n ${version}: user folder kept for inspection: ${ctx.userFolder}\n`);
+			} else {
+				fs.rmSync(ctx.userFolder, { recursive: true, force: true });
+			}
+		}, { timeout: 60_000 });
+
+		check(ctx, '1. nodes and credential load, with their icons', async ({ product, note }) => {
+			const { client } = product;
+			const nodeTypes = await getNodeTypes(client);
+			const ours = nodeTypes.filter((type) => type.name.startsWith(`${PACKAGE_NAME}.`)).map((type) => type.name);
+			for (const name of Object.values(NODE_TYPES)) {
+				const type = nodeTypes.find((candidate) => candidate.name === name);
+				assert.ok(type, `${name} missing from /types/nodes.json (the package's types there: ${ours.join(', ') || 'none'})`);
+				assert.ok(
+					(type.credentials ?? []).some((credential) => credential.name === CREDENTIAL_TYPE),
+					`${name} does not use the ${CREDENTIAL_TYPE} credential: ${short(type.credentials)}`,
+				);
+				const checked = await checkIcons(product, type, name);
+				note(`${name.split('.')[1]}: ${checked.length} icon(s)`);
+			}
+			// usableAsTool: n8n derives an AI-tool variant of the action node (not asserted: n8n's own feature).
+			if (ours.includes(`${NODE_TYPES.runPod}Tool`)) note('runPodTool listed');
+			const trigger = nodeTypes.find((candidate) => candidate.name === NODE_TYPES.runPodTrigger);
+			ctx.triggerPath = trigger.webhooks?.[0]?.path ?? 'callback';
+
+			const credentialTypes = await getCredentialTypes(client);
+			const credential = credentialTypes.find((candidate) => candidate.name === CREDENTIAL_TYPE);
+			assert.ok(credential, `credential ${CREDENTIAL_TYPE} missing from /types/credentials.json`);
+			const checked = await checkIcons(product, credential, CREDENTIAL_TYPE);
+			note(`${CREDENTIAL_TYPE}: ${checked.length} icon(s)`);
+
+			// Settings > Community nodes lists the package, loaded (the rows product.mjs registers).
+			const packages = await client.request('/rest/community-packages');
+			const listed = packages.find((entry) => entry.packageName === PACKAGE_NAME);
+			assert.ok(listed, `${PACKAGE_NAME} not in /rest/community-packages: ${short(packages)}`);
+			assert.ok(!listed.failedLoading, `${PACKAGE_NAME} is listed with failedLoading: ${short(listed)}`);
+			assert.deepEqual(
+				listed.installedNodes.map((node) => node.type).sort(),
+				Object.values(NODE_TYPES).sort(),
+				'installed nodes listed in Settings > Community nodes',
+			);
+		});
+
+		check(ctx, '2. example 1: webhook -> RunPod Wait for Callback -> saved file + email', async ({ t, product, executionIds, note }) => {
+			const { client, n8n, services } = product;
+			const workflow = exampleWorkflow(product, '1-');
+			const listing = `e2e-${slug(version)}-${randomTag()}`;
+			const known = new Set((await listExecutions(client, workflow.id)).map((execution) => String(execution.id)));
+
+			const response = await fetch(`${n8n.url}/webhook/render-listing`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ prompt: 'sunny scandinavian living room', listing }),
+			});
+			const answer = await response.text();
+			assert.equal(response.status, 200, `POST /webhook/render-listing answered ${response.status}: ${answer}`);
+
+			// Poll quickly: the simulator takes ~3.3 s (queue + run), so the waiting state is visible.
+			let waitingSeen = false;
+			const finished = await waitForFinishedExecution(client, workflow.id, {
+				afterIds: known,
+				timeoutMs: 60_000,
+				onSeen: (execution) => {
+					if (!executionIds.includes(execution.id)) executionIds.push(execution.id);
+					if (execution.status === 'waiting') waitingSeen = true;
+				},
+			});
+			await t.test('the execution waited for the callback', { skip: waitingSeen ? false : 'waiting state not observed while polling' }, () => {});
+			note(waitingSeen ? 'waiting observed' : 'waiting not observed');
+			assert.equal(finished.status, 'success', `execution ${finished.id} of example 1 ended "${finished.status}"`);
+
+			const execution = await getExecution(client, finished.id);
+			assert.deepEqual(executionErrors(execution), [], 'no node of example 1 reported an error');
+			const [item] = nodeOutput(execution, 'RunPod') ?? [];
+			assert.ok(item, 'the RunPod node emitted an item');
+			const render = item.json;
+			assert.equal(render.status, 'completed', `RunPod output: ${short(render)}`);
+			assert.equal(render.correlationId, listing, 'correlationId of the RenderResult');
+			assert.equal(render.outputs?.length, 1, `one output image: ${short(render.outputs)}`);
+			const [output] = render.outputs;
+			assert.equal(output.binaryProperty, 'data');
+			assert.equal(output.mimeType, 'image/png');
+			assert.equal(item.binary?.data?.mimeType, 'image/png', `binary data of the RunPod item: ${short(item.binary)}`);
+			assert.equal(findBase64(render), undefined, 'no base64 in the RenderResult JSON');
+
+			// The job's webhook (echoed in the callback body, kept in raw) was n8n's waiting-webhook URL
+			// of this very execution, signed by the package; the callback to it resumed the execution.
+			const jobWebhook = render.raw?.webhook;
+			assert.ok(typeof jobWebhook === 'string', `the callback body carries the job's webhook: ${short(render.raw)}`);
+			assert.ok(
+				jobWebhook.startsWith(`${n8n.webhookUrl}webhook-waiting/${finished.id}`),
+				`the job's webhook ${jobWebhook} is the waiting-webhook URL of execution ${finished.id}`,
+			);
+			const query = new URL(jobWebhook).searchParams;
+			assert.equal(query.get('ref'), listing, 'ref of the resume URL');
+			assert.ok(query.has('batch'), `the resume URL of the last (only) item carries the batch: ${jobWebhook}`);
+			assert.ok(hasValidSignature(jobWebhook, SIGNING_KEY), `the resume URL's sig is valid: ${jobWebhook}`);
+
+			const mail = await waitFor(`a mail about ${listing} in ${services.sinkUrl}/mails`, async () => {
+				const mails = await (await fetch(`${services.sinkUrl}/mails`)).json();
+				return mails.find((candidate) => candidate.subject?.includes(listing));
+			}, { timeoutMs: 20_000 });
+			assert.deepEqual(mail.to, ['client@example.com']);
+			assert.equal(mail.attachments.length, 1, `attachments: ${short(mail.attachments)}`);
+			const [attachment] = mail.attachments;
+			assert.equal(attachment.contentType, 'image/png');
+			assert.ok(attachment.size > 0, `attachment size ${attachment.size}`);
+			assert.equal(attachment.filename, output.fileName);
+
+			const file = path.join(product.rendersDir, `${listing}-${output.fileName}`);
+			const bytes = await waitFor(`${file} to exist`, () => fs.existsSync(file) && fs.readFileSync(file), { timeoutMs: 5000 });
+			assert.ok(bytes.subarray(0, 8).equals(PNG_SIGNATURE), `${file} is a PNG`);
+			assert.equal(bytes.length, attachment.size, 'saved file and mail attachment have the same size');
+			assert.equal(sha256(bytes), attachment.sha256, 'saved file and mail attachment have the same bytes');
+			note(`image ${bytes.length} bytes`);
+		});
+
+		check(ctx, '3. examples 2a + 2b: submit (Don\'t Wait) -> RunPod Trigger -> Slack-style sink', async ({ product, executionIds, note }) => {
+			const { client, n8n, services } = product;
+			const submitter = exampleWorkflow(product, '2a-');
+			const receiver = exampleWorkflow(product, '2b-');
+			const triggerNode = receiver.nodes.find((node) => node.type === NODE_TYPES.runPodTrigger);
+			const listing = `e2e-${slug(version)}-${randomTag()}`;
+			const knownA = new Set((await listExecutions(client, submitter.id)).map((execution) => String(execution.id)));
+			const knownB = new Set((await listExecutions(client, receiver.id)).map((execution) => String(execution.id)));
+			const track = (execution) => executionIds.includes(execution.id) || executionIds.push(execution.id);
+
+			const response = await fetch(`${n8n.url}/webhook/submit-render`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ prompt: 'modern kitchen, white oak', listing }),
+			});
+			assert.equal(response.status, 200, `POST /webhook/submit-render answered ${response.status}: ${await response.text()}`);
+
+			const submitted = await waitForFinishedExecution(client, submitter.id, { afterIds: knownA, onSeen: track });
+			assert.equal(submitted.status, 'success', `execution ${submitted.id} of example 2a ended "${submitted.status}"`);
+			const [submittedItem] = nodeOutput(await getExecution(client, submitted.id), 'RunPod') ?? [];
+			assert.ok(submittedItem, 'the RunPod node of example 2a emitted an item');
+			assert.ok(['pending', 'running'].includes(submittedItem.json.status), `Don't Wait emits the job as submitted: ${short(submittedItem.json)}`);
+			const { jobId } = submittedItem.json;
+			assert.ok(jobId, 'the submitted job has an id');
+
+			const received = await waitForFinishedExecution(client, receiver.id, { afterIds: knownB, onSeen: track });
+			assert.equal(received.status, 'success', `execution ${received.id} of example 2b ended "${received.status}"`);
+			const receivedExecution = await getExecution(client, received.id);
+			const [triggerItem] = nodeOutput(receivedExecution, triggerNode.name) ?? [];
+			assert.equal(triggerItem?.json?.jobId, jobId, 'the trigger execution is about the submitted job');
+
+			const posts = () => fetch(`${services.sinkUrl}/posts`).then((answer) => answer.json());
+			const post = await waitFor(`the JSON post about ${listing} at ${services.sinkUrl}/posts`, async () =>
+				(await posts()).find((candidate) => candidate.path === '/slack/renders' && candidate.body?.render?.correlationId === listing),
+			{ timeoutMs: 20_000 });
+			const { render } = post.body;
+			assert.equal(render.status, 'completed', `posted RenderResult: ${short(render)}`);
+			assert.equal(render.jobId, jobId);
+			assert.equal(render.correlationId, listing);
+			assert.equal(render.outputs?.length, 1, `outputs: ${short(render.outputs)}`);
+			assert.equal(render.outputs[0].binaryProperty, 'data');
+			assert.equal(render.outputs[0].mimeType, 'image/png');
+			assert.equal(findBase64(post.body), undefined, 'no base64 in the posted JSON');
+			assert.match(post.body.text, new RegExp(`Render ${listing} completed: 1 image`));
+
+			// RunPod called the trigger's production URL, signed by the submitting node.
+			const jobWebhook = render.raw?.webhook;
+			const productionUrl = `${n8n.webhookUrl}webhook/${triggerNode.webhookId}/${ctx.triggerPath ?? 'callback'}`;
+			assert.ok(
+				typeof jobWebhook === 'string' && jobWebhook.startsWith(`${productionUrl}?`),
+				`the job's webhook ${jobWebhook} is the trigger's production URL ${productionUrl}`,
+			);
+			assert.equal(new URL(jobWebhook).searchParams.get('ref'), listing);
+			assert.ok(hasValidSignature(jobWebhook, SIGNING_KEY), `the callback URL's sig is valid: ${jobWebhook}`);
+
+			const filePost = await waitFor(`the image upload ${render.outputs[0].fileName}`, async () =>
+				(await posts()).find((candidate) => candidate.path === '/slack/files' && candidate.file?.filename === render.outputs[0].fileName),
+			{ timeoutMs: 20_000 });
+			assert.match(filePost.file.contentType, /^image\/png\b/);
+			assert.ok(filePost.file.size > 0, `uploaded size ${filePost.file.size}`);
+			note(`job ${jobId}, image ${filePost.file.size} bytes`);
+		});
+
+		check(ctx, '4a. trigger refuses bad signatures (401) and bad bodies (400), starts nothing', async ({ product, note }) => {
+			const { client } = product;
+			const trigger = triggerEndpoint(ctx, product);
+			const callback = signedCallback(product, trigger);
+			const countBefore = (await listExecutions(client, trigger.workflow.id)).length;
+			const loggedBefore = countLogLines(product.n8n.logFile, 'callback rejected (');
+			const goodQuery = new URL(callback.url).search;
+			const refused = [
+				{ label: 'a wrong sig', status: 401, query: `?ref=${encodeURIComponent(callback.reference)}&sig=${'0'.repeat(64)}` },
+				{ label: 'the sig of another ref', status: 401, query: goodQuery.replace(`ref=${callback.reference}`, `ref=${callback.reference}-forged`) },
+				{ label: 'no ref and sig', status: 401, query: '' },
+				{ label: 'a body that is not JSON', status: 400, query: goodQuery, contentType: 'text/plain', body: 'not json' },
+				{ label: 'a body that is not a RunPod job', status: 400, query: goodQuery, body: JSON.stringify({ id: 'no-status' }) },
+			];
+			for (const attempt of refused) {
+				const answer = await postCallback(product, trigger, attempt.query, attempt.body ?? callback.body, attempt.contentType);
+				assert.equal(answer.status, attempt.status, `callback with ${attempt.label} answered ${answer.status}: ${answer.text}`);
+				assert.ok(answer.json?.error, `the ${answer.status} says why: ${answer.text}`);
+			}
+			await staysTrue('no execution of the trigger workflow after refused callbacks',
+				async () => (await listExecutions(client, trigger.workflow.id)).length === countBefore, { windowMs: 1500 });
+			// README: each refusal is also logged in n8n's log ("<node>: callback rejected (<status>): <reason>").
+			await waitFor(`${refused.length} "callback rejected" lines in ${product.n8n.logFile}`,
+				() => countLogLines(product.n8n.logFile, 'callback rejected (') - loggedBefore >= refused.length, { timeoutMs: 5000 });
+			note(`${refused.length} refused (${refused.map((attempt) => attempt.status).join(', ')}), logged, 0 executions`);
+		});
+
+		check(ctx, '4b. a signed callback sent twice starts one execution (second: duplicate)', async ({ product, executionIds, note }) => {
+			// Several jobs, each delivered twice in a row (the second right after the first's 200):
+			// a repeat must be dropped however soon it follows.
+			const jobs = Array.from({ length: 5 }, () => signedCallback(product, triggerEndpoint(ctx, product)));
+			const outcome = await deliverAndCount(product, triggerEndpoint(ctx, product), jobs, {
+				executionIds,
+				deliver: async (job) => [await job.send(), await job.send()],
+			});
+			for (const { job, answers } of outcome.perJob) {
+				assert.equal(answers[0].status, 200, `first delivery of ${job.jobId}: ${answers[0].status} ${answers[0].text}`);
+				assert.equal(answers[0].json?.received, true, answers[0].text);
+				assert.ok(!answers[0].json?.duplicate, `the first delivery is not a duplicate: ${answers[0].text}`);
+				assert.equal(answers[1].status, 200, `second delivery of ${job.jobId}: ${answers[1].status} ${answers[1].text}`);
+			}
+			assertOneExecutionPerJob(outcome);
+			note(`${jobs.length} jobs x 2 deliveries -> ${outcome.newExecutions.length} executions`);
+		});
+
+		// 4b and 4c: the trigger answers 200 from inside webhook() (respondJson) before n8n persists the
+		// workflow's static data, where the delivery is remembered; n8n saves it only after webhook()
+		// returns, and each production webhook request reads it afresh from the database. A repeat
+		// that arrives in between (at once, or right after the first 200) is not recognised.
+		check(ctx, '4c. the same callback delivered twice at once starts one execution', async ({ product, executionIds, note }) => {
+			const jobs = Array.from({ length: 3 }, () => signedCallback(product, triggerEndpoint(ctx, product)));
+			const outcome = await deliverAndCount(product, triggerEndpoint(ctx, product), jobs, {
+				executionIds,
+				deliver: async (job) => await Promise.all([job.send(), job.send()]),
+			});
+			for (const { job, answers } of outcome.perJob) {
+				assert.deepEqual(answers.map((answer) => answer.status), [200, 200], `deliveries of ${job.jobId}: ${short(answers.map((answer) => answer.text))}`);
+			}
+			assertOneExecutionPerJob(outcome);
+			note(`${jobs.length} jobs x 2 concurrent deliveries -> ${outcome.newExecutions.length} executions`);
+		});
+	});
+}
+
+/**
+ * One test per check: times it, records the result for the summary, and turns a failure into one
+ * that carries the n8n log tail, the local services' output and the executions' errors. Its own
+ * timeout (instead of the runner's) so that the diagnostics are still collected.
+ */
+function check(ctx, name, body) {
+	test(name, async (t) => {
+		assert.ok(ctx.product, 'the product did not start (see the before hook)');
+		const startedAt = Date.now();
+		const executionIds = [];
+		const notes = [];
+		let result = 'pass';
+		let timer;
+		try {
+			await Promise.race([
+				body({ t, product: ctx.product, executionIds, note: (text) => notes.push(text) }),
+				new Promise((_, reject) => {
+					timer = setTimeout(() => reject(new Error(`check timed out after ${CHECK_TIMEOUT_MS / 1000}s`)), CHECK_TIMEOUT_MS);
+				}),
+			]);
+		} catch (error) {
+			result = 'FAIL';
+			ctx.failed = true;
+			notes.push(error.message.split('\n')[0].slice(0, 160));
+			throw await enrichError(error, { product: ctx.product, executionIds, servicesLog: ctx.services.lines });
+		} finally {
+			clearTimeout(timer);
+			summary.push({ version: ctx.version, step: name, result, seconds: seconds(startedAt), notes });
+		}
+	});
+}
+
+/** The RunPod Trigger of example 2b: its workflow, node and production path. */
+function triggerEndpoint(ctx, product) {
+	const workflow = exampleWorkflow(product, '2b-');
+	const node = workflow.nodes.find((candidate) => candidate.type === NODE_TYPES.runPodTrigger);
+	assert.ok(node, `example 2b has no ${NODE_TYPES.runPodTrigger} node`);
+	return { workflow, node, path: `/webhook/${node.webhookId}/${ctx.triggerPath ?? 'callback'}` };
+}
+
+/**
+ * A RunPod COMPLETED callback for a fresh job with one small base64 PNG (from the fixture), and the
+ * trigger URL signed for a fresh reference, as the RunPod node would hand it out.
+ */
+function signedCallback(product, trigger) {
+	const fixture = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
+	const reference = `e2e-signed-${randomTag()}`;
+	const url = signedCallbackUrl(`${product.n8n.webhookUrl.replace(/\/$/, '')}${trigger.path}`, SIGNING_KEY, reference);
+	const jobId = `e2e-job-${crypto.randomUUID()}`;
+	const body = JSON.stringify({
+		...fixture,
+		id: jobId,
+		status: 'COMPLETED',
+		output: { ...fixture.output, images: fixture.output.images.slice(0, 1) },
+		webhook: url,
+	});
+	const query = new URL(url).search;
+	return { reference, url, jobId, body, send: () => postCallback(product, trigger, query, body) };
+}
+
+async function postCallback(product, trigger, query, body, contentType = 'application/json') {
+	const response = await fetch(`${product.n8n.url}${trigger.path}${query}`, {
+		method: 'POST',
+		headers: { 'content-type': contentType },
+		body,
+	});
+	const text = await response.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	return { status: response.status, text, json };
+}
+
+/**
+ * Delivers each job's callback as `deliver` says, then waits until every job has a finished
+ * execution and no further execution appears for 2 s; returns the answers and the executions
+ * grouped by job (from each new execution's trigger output).
+ */
+async function deliverAndCount(product, trigger, jobs, { executionIds, deliver }) {
+	const { client } = product;
+	const known = new Set((await listExecutions(client, trigger.workflow.id)).map((execution) => String(execution.id)));
+	const perJob = [];
+	for (const job of jobs) perJob.push({ job, answers: await deliver(job) });
+
+	const fresh = async () => (await listExecutions(client, trigger.workflow.id)).filter((execution) => !known.has(String(execution.id)));
+	await waitFor(`${jobs.length} finished executions of the trigger workflow`, async () => {
+		const executions = await fresh();
+		for (const execution of executions) if (!executionIds.includes(execution.id)) executionIds.push(execution.id);
+		return executions.filter((execution) => FINAL_EXECUTION_STATUSES.has(execution.status)).length >= jobs.length;
+	}, { timeoutMs: 30_000 });
+	// Settle: a duplicate that slipped through may start its execution a moment later.
+	let settled = (await fresh()).length;
+	let stableSince = Date.now();
+	await waitFor('the trigger workflow to start no further execution for 2 s', async () => {
+		const count = (await fresh()).length;
+		if (count !== settled) {
+			settled = count;
+			stableSince = Date.now();
+		}
+		return Date.now() - stableSince >= 2000;
+	}, { timeoutMs: 15_000, intervalMs: 250 });
+
+	const newExecutions = await fresh();
+	for (const execution of newExecutions) if (!executionIds.includes(execution.id)) executionIds.push(execution.id);
+	const executionsByJob = new Map(jobs.map((job) => [job.jobId, []]));
+	for (const execution of newExecutions) {
+		const detail = await getExecution(client, execution.id);
+		const [item] = nodeOutput(detail, trigger.node.name) ?? [];
+		const list = executionsByJob.get(item?.json?.jobId);
+		if (list) list.push({ id: execution.id, status: execution.status, item });
+		else executionsByJob.set(`(unknown: ${item?.json?.jobId})`, [{ id: execution.id, status: execution.status, item }]);
+	}
+	return { perJob, newExecutions, executionsByJob };
+}
+
+/** Every job started exactly one successful execution emitting its RenderResult with the image. */
+function assertOneExecutionPerJob({ perJob, newExecutions, executionsByJob }) {
+	const problems = [];
+	for (const { job, answers } of perJob) {
+		const executions = executionsByJob.get(job.jobId) ?? [];
+		if (executions.length !== 1) {
+			problems.push(`job ${job.jobId}: ${executions.length} executions [${executions.map((execution) => execution.id).join(', ')}], ` +
+				`answers ${answers.map((answer) => `${answer.status} ${answer.text}`).join(' / ')}`);
+		}
+	}
+	for (const [jobId, executions] of executionsByJob) {
+		if (jobId.startsWith('(unknown')) problems.push(`executions for an unexpected job ${jobId}: ${executions.map((execution) => execution.id).join(', ')}`);
+	}
+	assert.deepEqual(problems, [], `each job must start exactly one execution; ${newExecutions.length} executions for ${perJob.length} jobs`);
+	for (const { job } of perJob) {
+		const [{ id, status, item }] = executionsByJob.get(job.jobId);
+		assert.equal(status, 'success', `execution ${id} for ${job.jobId} ended "${status}"`);
+		assert.equal(item.json.correlationId, job.reference, `trigger output of execution ${id}: ${short(item.json)}`);
+		assert.equal(item.json.status, 'completed');
+		assert.equal(item.binary?.data?.mimeType, 'image/png', `binary of the trigger item: ${short(item.binary)}`);
+	}
+	const duplicatesAnswered = perJob.filter(({ answers }) => answers.some((answer) => answer.json?.duplicate === true)).length;
+	assert.equal(duplicatesAnswered, perJob.length, `every job's repeat is answered duplicate:true (${duplicatesAnswered} of ${perJob.length})`);
+}
+
+function exampleWorkflow(product, filePrefix) {
+	const workflow = product.workflows.find((candidate) => candidate.file.startsWith(filePrefix));
+	assert.ok(workflow, `no example ${filePrefix}*.json among ${product.workflows.map((candidate) => candidate.file).join(', ')}`);
+	return workflow;
+}
+
+/** GETs every icon URL of a node or credential type (light and dark) as the editor does: 200 + SVG. */
+async function checkIcons(product, type, label) {
+	const { iconUrl, icon } = type;
+	const urls = typeof iconUrl === 'string' ? [iconUrl] : iconUrl && typeof iconUrl === 'object' ? Object.values(iconUrl) : [];
+	assert.ok(urls.length > 0, `${label} has no iconUrl (icon: ${short(icon)}); n8n serves file: icons under /icons/<package>/...`);
+	for (const url of urls) {
+		const response = await product.client.raw(new URL(url, `${product.n8n.url}/`).pathname);
+		const text = await response.text();
+		assert.equal(response.status, 200, `icon ${url} of ${label} answered ${response.status}`);
+		assert.match(response.headers.get('content-type') ?? '', /svg/, `icon ${url} of ${label} has content-type ${response.headers.get('content-type')}`);
+		assert.ok(text.includes('<svg'), `icon ${url} of ${label} is not an SVG: ${short(text, 120)}`);
+	}
+	return urls;
+}
+
+function printSummary() {
+	if (!summary.length) return;
+	const width = Math.max(...summary.map((row) => row.step.length), 20);
+	const lines = ['', `render-hooks e2e summary (${seconds(suiteStartedAt).toFixed(1)} s in all)`];
+	for (const version of VERSIONS) {
+		lines.push(`n8n ${version}`);
+		for (const row of summary.filter((entry) => entry.version === version)) {
+			const notes = row.notes?.length ? `  ${row.notes.join('; ')}` : '';
+			lines.push(`  ${row.step.padEnd(width)} ${row.result.padEnd(4)} ${row.seconds.toFixed(1).padStart(6)} s${notes}`);
+		}
+	}
+	process.stdout.write(`${lines.join('\n')}\n`);
+}
