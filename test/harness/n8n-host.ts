@@ -678,7 +678,10 @@ export class N8nHost {
 		const { trigger } = route;
 		// Like n8n, every request loads the workflow (and its static data) afresh and saves the
 		// static data once webhook() is done: concurrent requests do not see each other's changes.
-		const workflow = this.createWorkflow({ ...trigger.definition, staticData: structuredClone(trigger.definition.staticData) });
+		const workflow = this.createWorkflow({
+			...trigger.definition,
+			staticData: JSON.parse(JSON.stringify(trigger.definition.staticData)) as IDataObject,
+		});
 		const node = workflow.getNode(trigger.triggerNodeName) as INode;
 		const additionalData = this.additionalData(trigger.definition);
 		const webhookData: IWebhookData = { ...route.webhook, workflowExecuteAdditionalData: additionalData };
