@@ -8,6 +8,7 @@ import { RunPodTrigger } from '../../nodes/RunPod/RunPodTrigger.node';
 import { callbackSigningKey, signedCallbackUrl } from '../../nodes/shared/callback';
 import type { ActiveTrigger } from '../harness';
 import { chain, createNode, readBinary, startNode } from '../harness';
+import { startServer } from '../simulators/http';
 import { makePng } from '../simulators/png';
 import { ENDPOINT_ID, runPodCredentials, runPodNode, useRunPodWorld } from './runpod-setup';
 
@@ -289,6 +290,41 @@ describe('RunPod Trigger', () => {
 		const unknown = await post(signedUrl('c'), { id: 'no-such-job', status: 'COMPLETED', output: {} });
 		expect(unknown.status).toBe(422);
 		expect(unknown.data.error).toMatch(/could not confirm job "no-such-job".*404/);
+	});
+
+	it('downloads images given as URLs, keeps the URL and an error when one cannot be fetched, and can skip downloads', async () => {
+		const png = makePng(40, 30, 5);
+		const files = await startServer(async (req, res) => {
+			if (req.url === '/render.png') {
+				res.writeHead(200, { 'content-type': 'image/png' });
+				res.end(png);
+			} else {
+				res.writeHead(404);
+				res.end();
+			}
+		});
+		try {
+			const body = { id: 'url-job', status: 'COMPLETED', output: { images: [`${files.url}/render.png`, `${files.url}/gone.png`] } };
+			await activate();
+			expect((await post(signedUrl('u'), body)).status).toBe(200);
+			const [downloaded] = await trigger.waitForExecutions(1);
+			const [item] = downloaded.output('RunPod Trigger');
+			expect(item.json.outputs).toEqual([
+				expect.objectContaining({ index: 0, url: `${files.url}/render.png`, binaryProperty: 'data', mimeType: 'image/png' }),
+				expect.objectContaining({ index: 1, url: `${files.url}/gone.png`, error: expect.stringMatching(/Download failed/) }),
+			]);
+			expect((await readBinary(item.binary!.data)).equals(png)).toBe(true);
+			await trigger.deactivate();
+
+			await activate({ outputOptions: { downloadImages: false } });
+			expect((await post(signedUrl('u2'), { ...body, id: 'url-job-2' })).status).toBe(200);
+			const [linked] = await trigger.waitForExecutions(1);
+			const [linkedItem] = linked.output('RunPod Trigger');
+			expect(linkedItem.binary).toBeUndefined();
+			expect((linkedItem.json.outputs as IDataObject[])[0]).toEqual({ index: 0, url: `${files.url}/render.png` });
+		} finally {
+			await files.close();
+		}
 	});
 
 	it('turns a 15 MB base64 payload into binary data and keeps it out of the JSON', async () => {

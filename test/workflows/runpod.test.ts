@@ -52,6 +52,20 @@ describe('RunPod node: Run with Poll', () => {
 		expect(job.webhook).toBeUndefined();
 	});
 
+	it('emits one item per image when asked, each with its file in the chosen property', async () => {
+		const result = (
+			await run({ generationOptions: { batch_size: 3 }, outputOptions: { onePerImage: true, binaryPropertyPrefix: 'render' } })
+		).assertStatus('success');
+		const items = result.output('RunPod');
+		expect(items).toHaveLength(3);
+		items.forEach((item, position) => {
+			expect(item.pairedItem).toEqual({ item: 0 });
+			expect(Object.keys(item.binary ?? {})).toEqual(['render']);
+			expect(item.json.outputs).toEqual([expect.objectContaining({ index: position, binaryProperty: 'render' })]);
+		});
+		expect(new Set(items.map((item) => item.json.jobId)).size).toBe(1);
+	});
+
 	it("sends the official worker's plain input and the job policy in milliseconds", async () => {
 		(
 			await run({ workerFormat: 'official', policy: { executionTimeout: 120, ttl: 3600, lowPriority: true } })
