@@ -62,12 +62,18 @@ function parseContentType(header: string | undefined): { contentType?: string; e
 	return { contentType: mediaType.toLowerCase(), encoding };
 }
 
-/** Reads the whole body; past the limit it keeps draining (so the 413 reaches the client) but stops buffering. */
+/**
+ * Reads the whole body; past the limit it keeps draining (so the answer reaches the client) but
+ * stops buffering. n8n 2.40.7 answers an oversized webhook body with a 500 "There was a problem
+ * executing the workflow" (seen against a real server), not with a 413.
+ */
+const OVERSIZED_BODY_MESSAGE = 'There was a problem executing the workflow';
+
 async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
 	const declared = Number(req.headers['content-length']);
 	if (Number.isFinite(declared) && declared > limitBytes) {
 		req.resume();
-		throw new HttpError(413, 'request entity too large');
+		throw new HttpError(500, OVERSIZED_BODY_MESSAGE);
 	}
 	return await new Promise<Buffer>((resolve, reject) => {
 		const chunks: Buffer[] = [];
@@ -78,7 +84,7 @@ async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffe
 		});
 		req.on('error', reject);
 		req.on('end', () => {
-			if (received > limitBytes) reject(new HttpError(413, 'request entity too large'));
+			if (received > limitBytes) reject(new HttpError(500, OVERSIZED_BODY_MESSAGE));
 			else resolve(Buffer.concat(chunks));
 		});
 	});

@@ -327,6 +327,15 @@ describe('RunPod Trigger', () => {
 		}
 	});
 
+	it('leaves a callback over n8n’s body limit (16 MiB by default) to n8n, which refuses it, starting nothing', async () => {
+		await activate();
+		const body = { id: 'too-big', status: 'COMPLETED', output: { images: [randomBytes(13 * 1024 * 1024).toString('base64')] } };
+		const answer = await post(signedUrl('big'), body);
+		expect(answer.status).toBe(500);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(trigger.executions()).toHaveLength(0);
+	});
+
 	it('turns a 15 MB base64 payload into binary data and keeps it out of the JSON', async () => {
 		await activate();
 		const image = Buffer.concat([makePng(64, 64, 3), randomBytes(11 * 1024 * 1024)]);
