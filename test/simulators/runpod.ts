@@ -207,16 +207,11 @@ interface FinishedState {
 	error?: string;
 }
 
-interface SimJob {
+/** A job: what was submitted, plus the simulator's bookkeeping. */
+interface SimJob extends SubmitRequest {
 	id: string;
 	endpointId: string;
 	route: 'run' | 'runsync';
-	input: unknown;
-	webhook?: string;
-	policy?: Record<string, unknown>;
-	s3Config?: unknown;
-	executionTimeoutMs: number;
-	ttlMs: number;
 	createdAt: number;
 	retries: number;
 	/** The current attempt (a retry starts a new one). */
