@@ -11,8 +11,8 @@ import { RunPodTrigger } from '../nodes/RunPod/RunPodTrigger.node';
 import { parseRunPodJob } from '../nodes/RunPod/parser';
 import { callbackSigningKey, signedCallbackUrl } from '../nodes/shared/callback';
 import { N8nHost, chain, createNode, startNode } from '../test/harness';
-import { makePng } from '../test/simulators/png';
-import { startRunPodSimulator } from '../test/simulators/runpod';
+import { makePng } from '../simulators/png';
+import { startRunPodSimulator } from '../simulators/runpod';
 
 const MB = 1024 * 1024;
 

@@ -3,8 +3,8 @@
  * webhook sink, on fixed loopback ports so that the imported credentials and workflows point at
  * them. Runs until it is stopped (Ctrl-C or SIGTERM). Ports come from the environment when set.
  */
-import { startSinks } from '../test/simulators/sinks';
-import { startRunPodSimulator } from '../test/simulators/runpod';
+import { startSinks } from '../simulators/sinks';
+import { startRunPodSimulator } from '../simulators/runpod';
 
 export const LOCAL_SERVICE_PORTS = {
 	runPod: Number(process.env.RENDER_HOOKS_RUNPOD_PORT ?? 5681),

@@ -1,18 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	RenderPayloadError,
-	describeValue,
-	isPlainObject,
-	stripBase64,
-} from '../shared/result';
-import type {
-	ParsedRender,
-	RenderError,
-	RenderOutput,
-	RenderResult,
-	RenderStatus,
-} from '../shared/result';
+import { RenderPayloadError } from '../shared/result';
+import { describeValue, isPlainObject, stripBase64 } from '../shared/payload';
+import type { ParsedRender, RenderError, RenderOutput, RenderResult, RenderStatus } from '../shared/result';
 
 /** The `provider` of every AI Home Design RenderResult. */
 export const AI_HOME_DESIGN_PROVIDER = 'aiHomeDesign';

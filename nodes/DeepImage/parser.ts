@@ -1,20 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	RenderPayloadError,
-	describeValue,
-	isPlainObject,
-	removedImageMarker,
-	stripBase64,
-	isHttpUrl,
-} from '../shared/result';
-import type {
-	ParsedRender,
-	RenderError,
-	RenderOutput,
-	RenderResult,
-	RenderStatus,
-} from '../shared/result';
+import { RenderPayloadError } from '../shared/result';
+import { describeValue, isPlainObject, removedImageMarker, stripBase64, isHttpUrl } from '../shared/payload';
+import type { ParsedRender, RenderError, RenderOutput, RenderResult, RenderStatus } from '../shared/result';
 
 /** The `provider` of every Deep Image RenderResult. */
 export const DEEP_IMAGE_PROVIDER = 'deepImage';

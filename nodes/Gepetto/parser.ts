@@ -1,20 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	RenderPayloadError,
-	describeValue,
-	isPlainObject,
-	looksLikeBase64Blob,
-	removedImageMarker,
-	stripBase64,
-} from '../shared/result';
-import type {
-	ParsedRender,
-	RenderError,
-	RenderOutput,
-	RenderResult,
-	RenderStatus,
-} from '../shared/result';
+import { RenderPayloadError } from '../shared/result';
+import { describeValue, isPlainObject, looksLikeBase64Blob, removedImageMarker, stripBase64 } from '../shared/payload';
+import type { ParsedRender, RenderError, RenderOutput, RenderResult, RenderStatus } from '../shared/result';
 
 /** The `provider` of every Gepetto RenderResult. */
 export const GEPETTO_PROVIDER = 'gepetto';

@@ -1,21 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	RenderPayloadError,
-	describeValue,
-	isPlainObject,
-	removedImageMarker,
-	stripBase64,
-	toMilliseconds,
-	isHttpUrl,
-} from '../shared/result';
-import type {
-	ParsedRender,
-	RenderError,
-	RenderOutput,
-	RenderResult,
-	RenderStatus,
-} from '../shared/result';
+import { RenderPayloadError } from '../shared/result';
+import { describeValue, isPlainObject, removedImageMarker, stripBase64, toMilliseconds, isHttpUrl } from '../shared/payload';
+import type { ParsedRender, RenderError, RenderOutput, RenderResult, RenderStatus } from '../shared/result';
 
 /** The `provider` of every RunPod RenderResult. */
 export const RUNPOD_PROVIDER = 'runPod';

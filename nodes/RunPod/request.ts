@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ImageSource } from '../shared/binary';
 import { inputImageAsBase64 } from '../shared/binary';
-import { isPlainObject } from '../shared/result';
+import { isPlainObject } from '../shared/payload';
 
 /** RunPod's documented body limits: /run takes 10 MB, /runsync 20 MB. */
 export const BODY_LIMIT_BYTES = { run: 10 * 1024 * 1024, runSync: 20 * 1024 * 1024 } as const;

@@ -10,7 +10,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { RenderContext } from './provider';
 import type { ParsedRender, RenderOutput } from './result';
-import { RenderPayloadError, isHttpUrl } from './result';
+import { RenderPayloadError } from './result';
+import { isHttpUrl } from './payload';
 
 interface FileType {
 	mimeType: string;

@@ -9,7 +9,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { RenderContext } from './provider';
-import { isPlainObject } from './result';
+import { isPlainObject } from './payload';
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;

@@ -4,7 +4,8 @@ import type { CallbackExtras } from './callback';
 import { callbackSigningKey, checkCallbackQuery } from './callback';
 import type { RenderProvider } from './provider';
 import type { ParsedRender } from './result';
-import { RenderPayloadError, isPlainObject } from './result';
+import { RenderPayloadError } from './result';
+import { isPlainObject } from './payload';
 import { toNodeError } from './transport';
 
 /**

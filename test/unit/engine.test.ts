@@ -10,7 +10,7 @@ import {
 	signReference,
 	signedCallbackUrl,
 } from '../../nodes/shared/callback';
-import { looksLikeBase64Blob, stripBase64 } from '../../nodes/shared/result';
+import { looksLikeBase64Blob, stripBase64 } from '../../nodes/shared/payload';
 import {
 	DEFAULT_RETRY_POLICY,
 	isRetryable,
@@ -19,7 +19,7 @@ import {
 	retryDelayMs,
 } from '../../nodes/shared/transport';
 import { forEachWithLimit } from '../../nodes/shared/wait';
-import { makePng } from '../simulators/png';
+import { makePng } from '../../simulators/png';
 
 describe('callback signing', () => {
 	const key = callbackSigningKey({ apiKey: 'rp_key' });

@@ -13,7 +13,8 @@ import {
 	parseGepettoSyncResponse,
 } from '../../nodes/Gepetto/parser';
 import { parseA1111Info, parseRunPodJob } from '../../nodes/RunPod/parser';
-import { isPlainObject, RenderPayloadError } from '../../nodes/shared/result';
+import { RenderPayloadError } from '../../nodes/shared/result';
+import { isPlainObject } from '../../nodes/shared/payload';
 import type { ParsedRender, RenderResult } from '../../nodes/shared/result';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');

@@ -1,8 +1,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import { inflateSync } from 'zlib';
-import { startServer, type RunningServer } from '../simulators/http';
-import { PNG_SIGNATURE, makePng } from '../simulators/png';
-import { startRunPodSimulator, type RunPodSimulator } from '../simulators/runpod';
+import { startServer, type RunningServer } from '../../simulators/http';
+import { PNG_SIGNATURE, makePng } from '../../simulators/png';
+import { startRunPodSimulator, type RunPodSimulator } from '../../simulators/runpod';
 
 /** The seed's request (runpod-a1111-webhook.md), minus the webhook URL which each test supplies. */
 const SEED_INPUT = {

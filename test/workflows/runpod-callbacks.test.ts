@@ -8,8 +8,8 @@ import { RunPodTrigger } from '../../nodes/RunPod/RunPodTrigger.node';
 import { callbackSigningKey, signedCallbackUrl } from '../../nodes/shared/callback';
 import type { ActiveTrigger } from '../harness';
 import { chain, createNode, readBinary, startNode } from '../harness';
-import { startServer } from '../simulators/http';
-import { makePng } from '../simulators/png';
+import { startServer } from '../../simulators/http';
+import { makePng } from '../../simulators/png';
 import { ENDPOINT_ID, runPodCredentials, runPodNode, useRunPodWorld } from './runpod-setup';
 
 const world = useRunPodWorld();

@@ -4,8 +4,8 @@ import { RunPodApi } from '../../credentials/RunPodApi.credentials';
 import { RunPod } from '../../nodes/RunPod/RunPod.node';
 import { RunPodTrigger } from '../../nodes/RunPod/RunPodTrigger.node';
 import { N8nHost, createNode } from '../harness';
-import type { RunPodSimulator } from '../simulators/runpod';
-import { startRunPodSimulator } from '../simulators/runpod';
+import type { RunPodSimulator } from '../../simulators/runpod';
+import { startRunPodSimulator } from '../../simulators/runpod';
 
 export const ENDPOINT_ID = 'sim-endpoint';
 

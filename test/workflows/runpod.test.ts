@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { RunPodApi } from '../../credentials/RunPodApi.credentials';
 import { chain, startNode, testCredential } from '../harness';
-import { PNG_SIGNATURE, makePng } from '../simulators/png';
+import { PNG_SIGNATURE, makePng } from '../../simulators/png';
 import { ENDPOINT_ID, jsonOf, runPodCredentials, runPodNode, useRunPodWorld } from './runpod-setup';
 
 const world = useRunPodWorld();

@@ -1,0 +1,22 @@
+import type { ICredentialType, INodeType } from 'n8n-workflow';
+
+import { RunPodApi } from '../credentials/RunPodApi.credentials';
+import { RunPod } from './RunPod/RunPod.node';
+import { RunPodTrigger } from './RunPod/RunPodTrigger.node';
+
+/** One provider as the package ships it: its action and trigger node classes and its credential. */
+export interface ProviderPackage {
+	/** The provider's id in RenderResults, and the name of its simulator module in simulators/. */
+	id: string;
+	displayName: string;
+	credential: new () => ICredentialType;
+	nodes: Array<new () => INodeType>;
+}
+
+/**
+ * Every provider of the package. index.ts, the package.json check, `npm start`, the smoke check
+ * and the browser test all read this list: adding a provider adds one line here.
+ */
+export const PROVIDER_REGISTRY: readonly ProviderPackage[] = [
+	{ id: 'runPod', displayName: 'RunPod', credential: RunPodApi, nodes: [RunPod, RunPodTrigger] },
+];
