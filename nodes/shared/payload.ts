@@ -53,3 +53,15 @@ export function stripBase64(value: unknown): unknown {
 export function toMilliseconds(value: unknown): number | undefined {
 	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
+
+/** The provider's own words from an error body: `error`, `error.message`, `message` or `detail`. */
+export function providerErrorMessage(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
+	if (!isPlainObject(body)) return undefined;
+	const { error, message, detail } = body;
+	if (typeof error === 'string' && error) return error;
+	if (isPlainObject(error) && typeof error.message === 'string') return error.message;
+	if (typeof message === 'string' && message) return message;
+	if (typeof detail === 'string' && detail) return detail;
+	return undefined;
+}

@@ -9,7 +9,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { RenderContext } from './provider';
-import { isPlainObject } from './payload';
+import { isPlainObject, providerErrorMessage } from './payload';
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -108,18 +108,6 @@ export function parseRetryAfterMs(value: unknown, now = Date.now()): number | un
 	if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
 	const date = Date.parse(text);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** The provider's own words from an error body: `error`, `error.message`, `message` or `detail`. */
-export function providerErrorMessage(body: unknown): string | undefined {
-	if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
-	if (!isPlainObject(body)) return undefined;
-	const { error, message, detail } = body;
-	if (typeof error === 'string' && error) return error;
-	if (isPlainObject(error) && typeof error.message === 'string') return error.message;
-	if (typeof message === 'string' && message) return message;
-	if (typeof detail === 'string' && detail) return detail;
-	return undefined;
 }
 
 const STATUS_HINTS: Record<number, string> = {

@@ -10,12 +10,11 @@ import {
 	signReference,
 	signedCallbackUrl,
 } from '../../nodes/shared/callback';
-import { looksLikeBase64Blob, stripBase64 } from '../../nodes/shared/payload';
+import { looksLikeBase64Blob, providerErrorMessage, stripBase64 } from '../../nodes/shared/payload';
 import {
 	DEFAULT_RETRY_POLICY,
 	isRetryable,
 	parseRetryAfterMs,
-	providerErrorMessage,
 	retryDelayMs,
 } from '../../nodes/shared/transport';
 import { forEachWithLimit } from '../../nodes/shared/wait';
