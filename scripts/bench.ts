@@ -9,7 +9,8 @@ import { RunPodApi } from '../credentials/RunPodApi.credentials';
 import { RunPod } from '../nodes/RunPod/RunPod.node';
 import { RunPodTrigger } from '../nodes/RunPod/RunPodTrigger.node';
 import { parseRunPodJob } from '../nodes/RunPod/parser';
-import { callbackSigningKey, signedCallbackUrl } from '../nodes/shared/callback';
+import { runPodProvider } from '../nodes/RunPod/provider';
+import { signedCallbackUrl } from '../nodes/shared/callback-auth';
 import { N8nHost, chain, createNode, startNode } from '../test/harness';
 import { makePng } from '../simulators/png';
 import { startRunPodSimulator } from '../simulators/runpod';
@@ -58,7 +59,7 @@ async function main() {
 		credentials,
 		triggerNode: 'Trigger',
 	});
-	const url = signedCallbackUrl(trigger.url(), callbackSigningKey({ apiKey: sim.apiKey }), 'bench');
+	const url = signedCallbackUrl(trigger.url(), runPodProvider.callbackSecret({ apiKey: sim.apiKey }), 'bench');
 	report(
 		'RunPod Trigger, 15 MB base64 callback → binary item',
 		await measure(async () => {

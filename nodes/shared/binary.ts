@@ -5,6 +5,7 @@ import type {
 	IExecuteFunctions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -153,16 +154,24 @@ export type ImageSource =
 	| { kind: 'url'; url: string }
 	| { kind: 'binary'; property: string };
 
-/** An input image as base64, from an item's binary property or downloaded from a URL. */
-export async function inputImageAsBase64(
+/** An input image: its bytes, a file name and a MIME type (for multipart uploads). */
+export interface InputFile {
+	data: Buffer;
+	fileName: string;
+	mimeType: string;
+}
+
+/** An input image from an item's binary property or downloaded from a URL. */
+export async function inputImageFile(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	source: ImageSource,
-): Promise<string> {
+): Promise<InputFile> {
 	if (source.kind === 'binary') {
-		context.helpers.assertBinaryData(itemIndex, source.property);
-		const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, source.property);
-		return bytes.toString('base64');
+		const binary = context.helpers.assertBinaryData(itemIndex, source.property);
+		const data = await context.helpers.getBinaryDataBuffer(itemIndex, source.property);
+		const type = detectFileType(data) ?? fileTypeFromMime(binary.mimeType) ?? FALLBACK_FILE_TYPE;
+		return { data, fileName: binary.fileName ?? `image.${type.extension}`, mimeType: type.mimeType };
 	}
 	if (!isHttpUrl(source.url)) {
 		throw new NodeOperationError(context.getNode(), `"${source.url}" is not an http(s) URL`, {
@@ -170,13 +179,39 @@ export async function inputImageAsBase64(
 			description: 'Give the image as a public http(s) URL, or choose Binary Property as the source.',
 		});
 	}
-	const bytes = Buffer.from(
-		(await context.helpers.httpRequest({
-			method: 'GET',
-			url: source.url,
-			encoding: 'arraybuffer',
-			timeout: DOWNLOAD_TIMEOUT_MS,
-		})) as ArrayBuffer,
-	);
-	return bytes.toString('base64');
+	const response = (await context.helpers.httpRequest({
+		method: 'GET',
+		url: source.url,
+		encoding: 'arraybuffer',
+		returnFullResponse: true,
+		timeout: DOWNLOAD_TIMEOUT_MS,
+	})) as IN8nHttpFullResponse;
+	const data = Buffer.from(response.body as ArrayBuffer);
+	const declared = String((response.headers as IDataObject)['content-type'] ?? '');
+	const type = detectFileType(data) ?? fileTypeFromMime(declared) ?? FALLBACK_FILE_TYPE;
+	const lastSegment = new URL(source.url).pathname.split('/').pop() ?? '';
+	return { data, fileName: lastSegment || `image.${type.extension}`, mimeType: type.mimeType };
+}
+
+/** An input image as base64, from an item's binary property or downloaded from a URL. */
+export async function inputImageAsBase64(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	source: ImageSource,
+): Promise<string> {
+	return (await inputImageFile(context, itemIndex, source)).data.toString('base64');
+}
+
+/** The Output Options collection of an action node (per item) or a trigger node. */
+export function attachOptions(context: RenderContext, itemIndex?: number): AttachOptions {
+	const options = (
+		itemIndex === undefined
+			? (context as IWebhookFunctions).getNodeParameter('outputOptions', {})
+			: (context as IExecuteFunctions).getNodeParameter('outputOptions', itemIndex, {})
+	) as IDataObject;
+	return {
+		downloadUrls: options.downloadImages !== false,
+		onePerImage: options.onePerImage === true,
+		binaryPrefix: (options.binaryPropertyPrefix as string) || 'data',
+	};
 }

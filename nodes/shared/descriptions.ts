@@ -1,42 +1,68 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-/** Parameters every submitting operation of every provider shares, shown for `operations`. */
-export function waitProperties(operations: string[], providerName: string): INodeProperties[] {
+import type { RenderProvider } from './provider';
+
+/** The Operation drop-down of a provider's action node, listed by name as n8n does. */
+export function operationProperty(provider: RenderProvider, defaultOperation: string): INodeProperties {
+	const options: INodePropertyOptions[] = provider.operations
+		.map(({ name, value, action, description }) => ({ name, value, action, description }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options,
+		default: defaultOperation,
+	};
+}
+
+/**
+ * Parameters every submitting operation shares, shown for those that let the user choose how to
+ * wait. Providers whose callbacks go to a dashboard URL offer no Wait for Callback and no
+ * Callback URL: their results reach n8n through the trigger.
+ */
+export function waitProperties(provider: RenderProvider): INodeProperties[] {
+	const providerName = provider.displayName;
+	const submitOperations = provider.operations.filter((entry) => entry.kind === 'submit');
+	const operations = submitOperations.filter((entry) => entry.offersWaitChoice).map((entry) => entry.value);
+	const extraModes = submitOperations.flatMap((entry) => (entry.kind === 'submit' && entry.extraWaitModes) || []);
+	const perJob = provider.callbacks.mode === 'perJob';
 	const show = { show: { operation: operations } };
+	const waitModes: INodePropertyOptions[] = [
+		{
+			name: 'Poll Until Done',
+			value: 'poll',
+			description: `Ask ${providerName} for the status until the job is done. Works without a public n8n URL.`,
+		},
+		...(perJob
+			? [
+					{
+						name: 'Wait for Callback',
+						value: 'callback',
+						description: `Pause the execution until ${providerName} calls back; no worker is held meanwhile. Needs n8n reachable from ${providerName}.`,
+					},
+				]
+			: []),
+		...extraModes,
+		{
+			name: "Don't Wait",
+			value: 'none',
+			description: perJob
+				? 'Return the job ID at once; take the result in a trigger workflow or with Get Status'
+				: `Return the job ID at once; the ${providerName} Trigger receives the result`,
+		},
+	];
 	return [
 		{
 			displayName: 'Wait for Result',
 			name: 'waitFor',
 			type: 'options',
 			displayOptions: show,
-			options: [
-				{
-					name: 'Poll Until Done',
-					value: 'poll',
-					description: `Ask ${providerName} for the status until the job is done. Works without a public n8n URL.`,
-				},
-				{
-					name: 'Wait for Callback',
-					value: 'callback',
-					description: `Pause the execution until ${providerName} calls back; no worker is held meanwhile. Needs n8n reachable from ${providerName}.`,
-				},
-				{
-					name: "Don't Wait",
-					value: 'none',
-					description: 'Return the job ID at once; take the result in a trigger workflow or with Get Status',
-				},
-			],
+			options: waitModes,
 			default: 'poll',
 		},
-		{
-			displayName: 'Callback URL',
-			name: 'callbackUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://n8n.example.com/webhook/…/callback',
-			description: `Where ${providerName} should report the result, usually the Production URL of a ${providerName} Trigger using the same credential. The node signs it so that the trigger accepts only callbacks it handed out. Leave empty for none.`,
-			displayOptions: { show: { operation: operations, waitFor: ['none'] } },
-		},
+		...(perJob ? [callbackUrlProperty(providerName, operations)] : []),
 		{
 			displayName: 'Your Reference',
 			name: 'correlationId',
@@ -52,7 +78,7 @@ export function waitProperties(operations: string[], providerName: string): INod
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			displayOptions: { show: { operation: operations, waitFor: ['poll', 'callback'] } },
+			displayOptions: { show: { operation: operations, waitFor: waitModes.map((mode) => mode.value as string).filter((mode) => mode !== 'none') } },
 			options: [
 				{
 					displayName: 'Poll Interval (Seconds)',
@@ -81,6 +107,18 @@ export function waitProperties(operations: string[], providerName: string): INod
 			],
 		},
 	];
+}
+
+function callbackUrlProperty(providerName: string, operations: string[]): INodeProperties {
+	return {
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://n8n.example.com/webhook/…/callback',
+		description: `Where ${providerName} should report the result, usually the Production URL of a ${providerName} Trigger using the same credential. The node signs it so that the trigger accepts only callbacks it handed out. Leave empty for none.`,
+		displayOptions: { show: { operation: operations, waitFor: ['none'] } },
+	};
 }
 
 /** How results become items: shared by action and trigger nodes. */

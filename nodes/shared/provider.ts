@@ -1,25 +1,107 @@
-import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import type { ParsedRender } from './result';
 
 /** The n8n contexts the engine runs provider calls in: an action node, or a webhook handler. */
 export type RenderContext = IExecuteFunctions | IWebhookFunctions;
 
+/** How the action node waits for a submitted job. */
+export type WaitMode = 'none' | 'poll' | 'callback';
+
+/** What the engine hands a submit handler for one item. */
+export interface SubmitRequest {
+	itemIndex: number;
+	/** Where the provider should report the result (signed by the engine), when there is one. */
+	callbackUrl?: string;
+	/** The wait mode the user chose, including the provider's own extra ones. */
+	waitMode: string;
+}
+
+interface OperationBase {
+	/** The value of the node's `operation` parameter. */
+	value: string;
+	/** Title Case name in the Operation drop-down. */
+	name: string;
+	/** n8n's action text, e.g. "Run a job". */
+	action: string;
+	description: string;
+}
+
+/** Starts a render job; the engine then waits for it as the user chose and emits RenderResults. */
+export interface SubmitOperation extends OperationBase {
+	kind: 'submit';
+	submit(context: IExecuteFunctions, request: SubmitRequest): Promise<ParsedRender>;
+	/**
+	 * Whether the user chooses how to wait (Wait for Result). When false the job is polled until
+	 * done, as for a call that already waited at the provider (a synchronous run).
+	 */
+	offersWaitChoice: boolean;
+	/**
+	 * Wait modes of the provider's own, offered besides the engine's (e.g. a blocking call). The
+	 * submit handler sees the choice in `waitMode`; a job it returns unfinished is then polled.
+	 */
+	extraWaitModes?: Array<{ name: string; value: string; description: string }>;
+}
+
+/** Reads or changes one job and emits it as a RenderResult (get status, cancel, …). */
+export interface JobOperation extends OperationBase {
+	kind: 'job';
+	run(context: IExecuteFunctions, itemIndex: number): Promise<ParsedRender>;
+}
+
+/** Any other call (lists, health, …): its answer becomes the item's JSON as it is. */
+export interface DataOperation extends OperationBase {
+	kind: 'data';
+	run(context: IExecuteFunctions, itemIndex: number): Promise<IDataObject | IDataObject[]>;
+}
+
+export type ProviderOperation = SubmitOperation | JobOperation | DataOperation;
+
 /**
- * What the engine needs to know of a provider. Each provider folder has one, in its provider.ts;
- * nothing in nodes/shared names a provider.
+ * How callbacks reach n8n.
+ * - `perJob`: the URL travels with each submitted job. The engine appends `ref` (correlation id)
+ *   and `sig` (HMAC of ref with the callback secret); the trigger and Wait for Callback check them.
+ * - `dashboard`: one URL the user pastes once into the provider's dashboard. It carries the
+ *   callback secret as a `token` query parameter; there is no per-job URL, so Wait for Callback
+ *   is not offered, and the correlation id can only come from the body.
+ */
+export type CallbackDelivery =
+	| { mode: 'perJob' }
+	| { mode: 'dashboard'; correlationId?(parsed: ParsedRender): string | undefined };
+
+/**
+ * Everything the engine needs to know of a provider: one object in the provider's folder.
+ * Nothing in nodes/shared names a provider.
  */
 export interface RenderProvider {
 	/** Short id, written into every RenderResult as `provider`. */
 	id: string;
 	displayName: string;
 	credentialType: string;
-	/** Turns a callback body into a RenderResult; throws RenderPayloadError for unknown shapes. */
-	parseCallback(body: unknown, receivedAt: Date): ParsedRender;
+	/** The action node's operations, in the order they are declared. */
+	operations: ProviderOperation[];
 	/** Asks the provider API where a job stands (polling, and "Confirm with API" in triggers). */
 	fetchJob(context: RenderContext, jobId: string, itemIndex: number): Promise<ParsedRender>;
+	/**
+	 * Turns a callback body into a render. Throws RenderPayloadError for a body that is no known
+	 * shape (answered 400); returns null for a known event that is not a render result (answered
+	 * 200 so the provider stops retrying, nothing emitted).
+	 */
+	parseCallback(body: unknown, receivedAt: Date): ParsedRender | null;
 	/** The provider's own floor for polling intervals. */
 	minPollIntervalMs: number;
+	callbacks: CallbackDelivery;
+	/** The secret that signs (perJob) or authenticates (dashboard) callbacks, from the credential. */
+	callbackSecret(credentials: ICredentialDataDecryptedObject): string;
+}
+
+export function findOperation(provider: RenderProvider, value: string): ProviderOperation | undefined {
+	return provider.operations.find((operation) => operation.value === value);
 }
 
 /**

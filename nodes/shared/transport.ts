@@ -11,13 +11,30 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { RenderContext } from './provider';
 import { isPlainObject, providerErrorMessage } from './payload';
 
+/** A request body: JSON, multipart form data (files as bytes), or plain text. */
+export type RequestBody =
+	| { json: IDataObject | IDataObject[] }
+	| { multipart: MultipartField[] }
+	| { text: string; contentType: string };
+
+export type MultipartField =
+	| { name: string; value: string }
+	| { name: string; file: { data: Buffer; fileName: string; mimeType: string } };
+
 export interface ApiRequest {
 	method: IHttpRequestMethods;
 	url: string;
-	body?: IDataObject;
+	body?: RequestBody;
 	qs?: IDataObject;
 	/** Per attempt. */
 	timeoutMs?: number;
+	/**
+	 * Error statuses whose body is still the answer, e.g. a provider that reports a failed job
+	 * with 500 and the job as JSON. They are returned like a 2xx, never retried.
+	 */
+	answerStatuses?: number[];
+	/** Whether the request creates something at the provider (submit, create, upload): see `mayRetry`. */
+	creates?: boolean;
 }
 
 export interface RetryPolicy {
@@ -34,14 +51,16 @@ export interface ApiCallOptions {
 	credentialType: string;
 	itemIndex?: number;
 	retry?: RetryPolicy;
+	/** The provider drops repeated creates itself (an idempotency key), so they may be retried. */
+	providerDeduplicates?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
- * One authenticated JSON call to a provider API. 429 and 5xx are retried with bounded exponential
- * backoff that honours Retry-After; any other error answer becomes a NodeApiError that shows the
- * provider's own message.
+ * One authenticated call to a provider API. 429 and 5xx are retried with bounded exponential
+ * backoff that honours Retry-After (within the rule of `mayRetry`); any other error answer becomes
+ * a NodeApiError that shows the provider's own message. The answer is parsed as JSON.
  */
 export async function callProviderApi<T = IDataObject>(
 	context: RenderContext,
@@ -53,8 +72,7 @@ export async function callProviderApi<T = IDataObject>(
 		method: request.method,
 		url: request.url,
 		qs: request.qs,
-		body: request.body,
-		json: true,
+		...(await encodeBody(request.body)),
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -79,15 +97,49 @@ export async function callProviderApi<T = IDataObject>(
 		}
 
 		const { statusCode } = response;
-		if (statusCode >= 200 && statusCode < 300) {
+		if ((statusCode >= 200 && statusCode < 300) || request.answerStatuses?.includes(statusCode)) {
 			return parseJsonAnswer<T>(context, response, request, options);
 		}
-		if (isRetryable(statusCode) && attempt < retry.maxRetries) {
+		if (mayRetry(statusCode, request, options) && attempt < retry.maxRetries) {
 			await sleep(retryDelayMs(attempt, retry, response.headers as IDataObject));
 			continue;
 		}
 		throw apiError(context, response, request, options, attempt);
 	}
+}
+
+/**
+ * The retry rule. A 429 means the provider refused the request before acting on it, so any
+ * request may be sent again. After a 5xx the provider may have acted: a read is safe to repeat,
+ * but a request that creates something (a job, a project, an upload) could then exist twice and
+ * be billed twice, so it is retried only where the provider itself drops repeats.
+ */
+export function mayRetry(statusCode: number, request: Pick<ApiRequest, 'creates'>, options: Pick<ApiCallOptions, 'providerDeduplicates'>): boolean {
+	if (statusCode === 429) return true;
+	if (!isRetryable(statusCode)) return false;
+	return !request.creates || options.providerDeduplicates === true;
+}
+
+/** The n8n request fields for a body; multipart is encoded by Node's own FormData. */
+async function encodeBody(body: RequestBody | undefined): Promise<Partial<IHttpRequestOptions>> {
+	if (body === undefined) return { json: true };
+	if ('json' in body) return { body: body.json, json: true };
+	if ('text' in body) return { body: body.text, headers: { 'content-type': body.contentType } };
+	const form = new FormData();
+	for (const field of body.multipart) {
+		if ('file' in field) {
+			const { data, fileName, mimeType } = field.file;
+			form.append(field.name, new Blob([data], { type: mimeType }), fileName);
+		} else {
+			form.append(field.name, field.value);
+		}
+	}
+	// Encoded to bytes here, so the boundary in the content type is the one in the body.
+	const encoded = new Response(form);
+	return {
+		body: Buffer.from(await encoded.arrayBuffer()),
+		headers: { 'content-type': encoded.headers.get('content-type') ?? 'multipart/form-data' },
+	};
 }
 
 export function isRetryable(statusCode: number): boolean {
@@ -146,8 +198,9 @@ function parseJsonAnswer<T>(
 	request: ApiRequest,
 	options: ApiCallOptions,
 ): T {
-	const { body } = response;
+	const body = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : response.body;
 	if (typeof body !== 'string') return body as T;
+	if (!body.trim()) return {} as T;
 	try {
 		return JSON.parse(body) as T;
 	} catch {

@@ -1,11 +1,11 @@
 import type { IDataObject, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { outputOptions } from './action';
-import { renderItems } from './binary';
-import { claimDelivery, rememberDelivery } from './callback';
+import { attachOptions, renderItems } from './binary';
+import { claimDelivery, hasFinalDelivery, rememberDelivery } from './callback-deliveries';
+import { rejectCallback, respondJson, verifyCallback } from './callback-intake';
 import { outputOptionsProperty } from './descriptions';
 import type { RenderProvider } from './provider';
-import { rejectCallback, respondJson, verifyCallback } from './webhook';
+import { isFinalStatus } from './result';
 
 /** The parameters every provider trigger has, after its own. */
 export function triggerProperties(providerName: string): INodeProperties[] {
@@ -17,14 +17,22 @@ export function triggerProperties(providerName: string): INodeProperties[] {
 			default: false,
 			description: `Whether to treat each callback as a hint and fetch the job from the ${providerName} API before emitting it. A forged body then cannot inject a result; costs one API call per callback.`,
 		},
+		{
+			displayName: 'Emit Progress Updates',
+			name: 'emitProgress',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to also start the workflow for callbacks of unfinished jobs (status pending or running). By default only final results start it: completed, failed, cancelled, timed out. An update that arrives after a job’s final result is never emitted.',
+		},
 		outputOptionsProperty(),
 	];
 }
 
 /**
- * A provider's callback arriving at its trigger: verify the signed URL (401), parse the body (400),
- * optionally confirm it with the API, drop repeats, answer 200 at once, then emit the RenderResult
- * with its images as binary data.
+ * A provider's callback arriving at its trigger: verify the URL (401), parse the body (400),
+ * optionally confirm it with the API, drop repeats and stale progress, answer 200 at once, then
+ * emit the RenderResult with its images as binary data.
  */
 export async function receiveCallback(
 	context: IWebhookFunctions,
@@ -37,7 +45,7 @@ export async function receiveCallback(
 	if (context.getNodeParameter('confirmWithApi', false) === true) {
 		try {
 			const confirmed = await provider.fetchJob(context, parsed.result.jobId, 0);
-			parsed = { ...confirmed, result: { ...confirmed.result, correlationId: verified.reference } };
+			parsed = { ...confirmed, result: { ...confirmed.result, correlationId: parsed.result.correlationId } };
 		} catch (error) {
 			return rejectCallback(
 				context,
@@ -47,16 +55,26 @@ export async function receiveCallback(
 		}
 	}
 
-	const deliveryKey = `${parsed.result.jobId}:${parsed.result.status}`;
+	const { jobId, status } = parsed.result;
+	const staticData = context.getWorkflowStaticData('node') as IDataObject;
 	const scope = `${context.getWorkflow().id}:${context.getNode().id}`;
+	if (!isFinalStatus(status)) {
+		const wanted = context.getNodeParameter('emitProgress', false) === true;
+		if (!wanted || hasFinalDelivery(scope, staticData, jobId)) {
+			respondJson(context, 200, { received: true, emitted: false, reason: `job ${jobId} is ${status}` });
+			return { noWebhookResponse: true };
+		}
+	}
+
+	const deliveryKey = `${jobId}:${status}`;
 	const claimedHere = claimDelivery(scope, deliveryKey);
-	const newToWorkflow = rememberDelivery(context.getWorkflowStaticData('node') as IDataObject, deliveryKey);
+	const newToWorkflow = rememberDelivery(staticData, deliveryKey);
 	if (!claimedHere || !newToWorkflow) {
 		respondJson(context, 200, { received: true, duplicate: true });
 		return { noWebhookResponse: true };
 	}
 
 	respondJson(context, 200, { received: true });
-	const items = await renderItems(context, parsed, outputOptions(context));
+	const items = await renderItems(context, parsed, attachOptions(context));
 	return { noWebhookResponse: true, workflowData: [items] };
 }

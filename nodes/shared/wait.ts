@@ -1,3 +1,4 @@
+import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { RenderContext, RenderProvider } from './provider';
@@ -16,6 +17,22 @@ export interface TrackedJob {
 	jobId: string;
 	itemIndex: number;
 	latest: ParsedRender;
+}
+
+const DEFAULT_POLL: PollSettings = { intervalMs: 5000, timeoutMs: 900_000, concurrency: 5 };
+
+/** The Wait Options collection as poll settings, with the defaults for what is unset. */
+export function pollSettings(options: IDataObject): PollSettings {
+	const seconds = (value: unknown, fallbackMs: number) =>
+		typeof value === 'number' && value > 0 ? value * 1000 : fallbackMs;
+	return {
+		intervalMs: seconds(options.pollInterval, DEFAULT_POLL.intervalMs),
+		timeoutMs: seconds(options.timeout, DEFAULT_POLL.timeoutMs),
+		concurrency:
+			typeof options.maxConcurrentPolls === 'number' && options.maxConcurrentPolls >= 1
+				? Math.floor(options.maxConcurrentPolls)
+				: DEFAULT_POLL.concurrency,
+	};
 }
 
 export const WAIT_TIMEOUT_CODE = 'WAIT_TIMEOUT';

@@ -2,14 +2,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { binaryPropertyName, decodeBase64Image, detectFileType } from '../../nodes/shared/binary';
 import {
-	callbackSigningKey,
 	checkCallbackQuery,
-	claimDelivery,
 	isValidSignature,
-	rememberDelivery,
+	secretOrDerivedFromApiKey,
 	signReference,
 	signedCallbackUrl,
-} from '../../nodes/shared/callback';
+} from '../../nodes/shared/callback-auth';
+import { claimDelivery, rememberDelivery } from '../../nodes/shared/callback-deliveries';
 import { looksLikeBase64Blob, providerErrorMessage, stripBase64 } from '../../nodes/shared/payload';
 import {
 	DEFAULT_RETRY_POLICY,
@@ -21,14 +20,14 @@ import { forEachWithLimit } from '../../nodes/shared/wait';
 import { makePng } from '../../simulators/png';
 
 describe('callback signing', () => {
-	const key = callbackSigningKey({ apiKey: 'rp_key' });
+	const key = secretOrDerivedFromApiKey(undefined, 'rp_key');
 
 	it('derives a key from the API key when no webhook secret is set, and prefers the secret', () => {
 		expect(key).toMatch(/^[0-9a-f]{64}$/);
 		expect(key).not.toContain('rp_key');
-		expect(callbackSigningKey({ apiKey: 'rp_key' })).toBe(key);
-		expect(callbackSigningKey({ apiKey: 'other' })).not.toBe(key);
-		expect(callbackSigningKey({ apiKey: 'rp_key', webhookSecret: 's3cret' })).toBe('s3cret');
+		expect(secretOrDerivedFromApiKey(undefined, 'rp_key')).toBe(key);
+		expect(secretOrDerivedFromApiKey(undefined, 'other')).not.toBe(key);
+		expect(secretOrDerivedFromApiKey('s3cret', 'rp_key')).toBe('s3cret');
 	});
 
 	it('signs a reference with HMAC-SHA256 and verifies only the exact signature', () => {

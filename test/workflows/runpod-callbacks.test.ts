@@ -5,7 +5,8 @@ import path from 'path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { RunPodTrigger } from '../../nodes/RunPod/RunPodTrigger.node';
-import { callbackSigningKey, signedCallbackUrl } from '../../nodes/shared/callback';
+import { runPodProvider } from '../../nodes/RunPod/provider';
+import { signedCallbackUrl } from '../../nodes/shared/callback-auth';
 import type { ActiveTrigger } from '../harness';
 import { chain, createNode, readBinary, startNode } from '../harness';
 import { startServer } from '../../simulators/http';
@@ -162,7 +163,7 @@ async function statusOf(jobId: string): Promise<IDataObject> {
 
 describe('RunPod Trigger', () => {
 	let trigger: ActiveTrigger;
-	const signingKey = () => callbackSigningKey({ apiKey: world.sim.apiKey });
+	const signingKey = () => runPodProvider.callbackSecret({ apiKey: world.sim.apiKey });
 	const signedUrl = (reference: string) => signedCallbackUrl(trigger.url(), signingKey(), reference);
 
 	const activate = async (parameters: IDataObject = {}) => {
@@ -229,7 +230,7 @@ describe('RunPod Trigger', () => {
 		const body = fixture('callback-completed-seed.json');
 		const forged = new URL(signedUrl('a'));
 		forged.searchParams.set('ref', 'b');
-		const foreign = signedCallbackUrl(trigger.url(), callbackSigningKey({ apiKey: 'someone-else' }), 'a');
+		const foreign = signedCallbackUrl(trigger.url(), runPodProvider.callbackSecret({ apiKey: 'someone-else' }), 'a');
 		for (const url of [forged.toString(), trigger.url(), foreign]) {
 			const answer = await post(url, body);
 			expect(answer.status).toBe(401);

@@ -3,64 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 export const SUBMIT_OPERATIONS = ['run', 'runSync'];
 export const JOB_OPERATIONS = ['getStatus', 'cancel', 'retry', 'stream'];
 
-export const operationProperties: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'Cancel',
-				value: 'cancel',
-				action: 'Cancel a job',
-				description: 'Stop a queued or running job',
-			},
-			{
-				name: 'Get Status',
-				value: 'getStatus',
-				action: 'Get the status of a job',
-				description: 'Fetch a job’s status and, when done, its images',
-			},
-			{
-				name: 'Health',
-				value: 'health',
-				action: 'Get endpoint health',
-				description: 'Count the endpoint’s jobs and workers',
-			},
-			{
-				name: 'Purge Queue',
-				value: 'purgeQueue',
-				action: 'Purge the queue',
-				description: 'Remove every job still waiting in the endpoint’s queue',
-			},
-			{
-				name: 'Retry',
-				value: 'retry',
-				action: 'Retry a job',
-				description: 'Queue a failed or timed-out job again under the same ID',
-			},
-			{
-				name: 'Run',
-				value: 'run',
-				action: 'Run a job',
-				description: 'Queue a job and poll, wait for its callback, or return at once',
-			},
-			{
-				name: 'Run Sync',
-				value: 'runSync',
-				action: 'Run a job and wait for the answer',
-				description: 'Run a job in one request that answers when it is done (short jobs)',
-			},
-			{
-				name: 'Stream',
-				value: 'stream',
-				action: 'Stream job output',
-				description: 'Fetch the output chunks a streaming worker has produced so far',
-			},
-		],
-		default: 'run',
-	},
+/** RunPod's parameters besides the operation itself: the endpoint, the job, Run Sync's wait. */
+export const endpointAndJobProperties: INodeProperties[] = [
 	{
 		displayName: 'Endpoint ID',
 		name: 'endpointId',

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 /** Query parameters every callback URL handed out by this package carries. */
 export const REFERENCE_PARAM = 'ref';
@@ -8,14 +8,14 @@ export const SIGNATURE_PARAM = 'sig';
 const DERIVATION_LABEL = 'n8n-nodes-render-hooks/callback-signing-key';
 
 /**
- * The key callback URLs are signed with: the credential's Webhook Secret, or one derived from its
- * API key so that signing works with no set-up. Action node and trigger of one credential agree.
+ * The callback secret of a credential with an optional Webhook Secret: that secret, or one derived
+ * from the API key so that signing works with no set-up. Providers call it with their own fields.
  */
-export function callbackSigningKey(credentials: ICredentialDataDecryptedObject): string {
-	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
-	if (secret) return secret;
-	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
-	return createHmac('sha256', DERIVATION_LABEL).update(apiKey).digest('hex');
+export function secretOrDerivedFromApiKey(secret: unknown, apiKey: unknown): string {
+	if (typeof secret === 'string' && secret) return secret;
+	return createHmac('sha256', DERIVATION_LABEL)
+		.update(typeof apiKey === 'string' ? apiKey : '')
+		.digest('hex');
 }
 
 export function signReference(key: string, reference: string): string {
@@ -93,41 +93,26 @@ export function checkCallbackQuery(query: IDataObject, key: string): CallbackChe
 	return { ok: true, reference, extras };
 }
 
-const DELIVERY_LOG_KEY = 'renderHooksDeliveries';
-export const DEFAULT_DELIVERY_MEMORY = 1000;
+/** The query parameter that carries a dashboard callback URL's token: the callback secret itself. */
+export const TOKEN_PARAM = 'token';
 
-/**
- * Remembers a delivery in the workflow's static data; false when it was seen before. Providers
- * retry callbacks, so the same (job, status) may arrive more than once. Only the newest
- * `limit` keys are kept, so the static data stays small.
- */
-export function rememberDelivery(
-	staticData: IDataObject,
-	deliveryKey: string,
-	limit = DEFAULT_DELIVERY_MEMORY,
-): boolean {
-	const seen = Array.isArray(staticData[DELIVERY_LOG_KEY])
-		? (staticData[DELIVERY_LOG_KEY] as string[])
-		: [];
-	if (seen.includes(deliveryKey)) return false;
-	seen.push(deliveryKey);
-	staticData[DELIVERY_LOG_KEY] = seen.slice(Math.max(0, seen.length - limit));
-	return true;
+/** `baseUrl` with the token added: the URL to paste into the provider's dashboard. */
+export function dashboardCallbackUrl(baseUrl: string, secret: string): string {
+	const url = new URL(baseUrl);
+	url.searchParams.set(TOKEN_PARAM, secret);
+	return url.toString();
 }
 
-const RECENT_CLAIMS_LIMIT = 10_000;
-const recentClaims = new Set<string>();
-
-/**
- * Claims a delivery in this n8n process, synchronously, so that repeats arriving while the first
- * is still being handled are caught: n8n saves static data only after the webhook returns, and a
- * request started meanwhile reads the old copy. rememberDelivery still keeps the record across
- * restarts. Oldest claims are dropped beyond the limit.
- */
-export function claimDelivery(scope: string, deliveryKey: string): boolean {
-	const claim = `${scope}\n${deliveryKey}`;
-	if (recentClaims.has(claim)) return false;
-	recentClaims.add(claim);
-	if (recentClaims.size > RECENT_CLAIMS_LIMIT) recentClaims.delete(recentClaims.values().next().value as string);
-	return true;
+/** Checks the token of a dashboard callback's query against the callback secret. */
+export function checkDashboardToken(query: IDataObject, secret: string): { ok: true } | { ok: false; reason: string } {
+	const token = query[TOKEN_PARAM];
+	if (typeof token !== 'string' || !token) {
+		return { ok: false, reason: `The callback URL lacks its '${TOKEN_PARAM}' query parameter: paste the URL the trigger shows, with the token.` };
+	}
+	const expected = Buffer.from(secret, 'utf8');
+	const actual = Buffer.from(token, 'utf8');
+	if (!secret || expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+		return { ok: false, reason: 'The callback token does not match the Webhook Token of the trigger’s credential.' };
+	}
+	return { ok: true };
 }

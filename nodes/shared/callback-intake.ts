@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { CallbackExtras } from './callback';
-import { callbackSigningKey, checkCallbackQuery } from './callback';
+import type { CallbackExtras } from './callback-auth';
+import { checkCallbackQuery, checkDashboardToken } from './callback-auth';
 import type { RenderProvider } from './provider';
 import type { ParsedRender } from './result';
 import { RenderPayloadError } from './result';
@@ -30,11 +30,18 @@ export function rejectCallback(
 	return { noWebhookResponse: true };
 }
 
+const FORM_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
 /**
  * The callback body as sent. n8n parses JSON bodies itself; a body it left unparsed (for example a
  * JSON body sent with another content type) is parsed here from the raw bytes.
  */
 export function readCallbackBody(context: IWebhookFunctions): { ok: true; body: unknown } | { ok: false; reason: string } {
+	const contentType = String(context.getHeaderData()['content-type'] ?? '').toLowerCase();
+	if (FORM_CONTENT_TYPES.some((type) => contentType.startsWith(type))) {
+		// n8n parses form bodies into objects: without this check they would read as a result.
+		return { ok: false, reason: `The callback body is ${contentType.split(';')[0]}: a JSON body was expected.` };
+	}
 	const body: unknown = context.getBodyData();
 	if ((isPlainObject(body) && Object.keys(body).length > 0) || Array.isArray(body)) return { ok: true, body };
 	const raw = (context.getRequestObject() as { rawBody?: Buffer }).rawBody;
@@ -50,27 +57,30 @@ export function readCallbackBody(context: IWebhookFunctions): { ok: true; body: 
 }
 
 export type VerifiedCallback =
-	| { ok: true; parsed: ParsedRender; reference: string; extras: CallbackExtras }
+	| { ok: true; parsed: ParsedRender; reference?: string; extras: CallbackExtras }
 	| { ok: false; response: IWebhookResponseData };
 
 /**
- * The checks every callback passes before it may start anything: the URL's signature (401), then
- * a body in the provider's known shape (400).
+ * The checks every callback passes before it may start anything: the URL's signature or token
+ * (401), then a body in the provider's known shape (400). A known event that is no render result
+ * is answered 200 (the provider stops retrying) and goes no further.
  */
 export async function verifyCallback(
 	context: IWebhookFunctions,
 	provider: RenderProvider,
 ): Promise<VerifiedCallback> {
-	const credentials = await context.getCredentials(provider.credentialType);
-	const check = checkCallbackQuery(context.getQueryData() as IDataObject, callbackSigningKey(credentials));
+	const secret = provider.callbackSecret(await context.getCredentials(provider.credentialType));
+	const query = context.getQueryData() as IDataObject;
+	const { callbacks } = provider;
+	const signed = callbacks.mode === 'perJob' ? checkCallbackQuery(query, secret) : undefined;
+	const check = signed ?? checkDashboardToken(query, secret);
 	if (!check.ok) return { ok: false, response: rejectCallback(context, 401, check.reason) };
 
 	const read = readCallbackBody(context);
 	if (!read.ok) return { ok: false, response: rejectCallback(context, 400, read.reason) };
+	let parsed: ParsedRender | null;
 	try {
-		const parsed = provider.parseCallback(read.body, new Date());
-		parsed.result.correlationId = check.reference;
-		return { ok: true, parsed, reference: check.reference, extras: check.extras };
+		parsed = provider.parseCallback(read.body, new Date());
 	} catch (error) {
 		if (!(error instanceof RenderPayloadError)) throw toNodeError(context.getNode(), error);
 		return {
@@ -78,4 +88,16 @@ export async function verifyCallback(
 			response: rejectCallback(context, 400, `${provider.displayName} callback not understood: ${error.message}`),
 		};
 	}
+	if (parsed === null) {
+		respondJson(context, 200, { received: true, emitted: false, reason: 'not a render result' });
+		return { ok: false, response: { noWebhookResponse: true } };
+	}
+	if (signed?.ok) {
+		parsed.result.correlationId = signed.reference;
+		return { ok: true, parsed, reference: signed.reference, extras: signed.extras };
+	}
+	if (callbacks.mode === 'dashboard' && callbacks.correlationId) {
+		parsed.result.correlationId = callbacks.correlationId(parsed);
+	}
+	return { ok: true, parsed, extras: {} };
 }

@@ -1,0 +1,105 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { ProviderOperation } from '../shared/provider';
+import { callRunPod } from './api';
+import { parseRunPodJob } from './parser';
+import { buildRunBody } from './request';
+
+function jobIdOf(context: IExecuteFunctions, itemIndex: number): string {
+	return encodeURIComponent((context.getNodeParameter('jobId', itemIndex) as string).trim());
+}
+
+/** A call on one job of the item's endpoint, e.g. `/status/{id}`, answered as a job body. */
+function jobCall(method: 'GET' | 'POST', route: string) {
+	return async (context: IExecuteFunctions, itemIndex: number) =>
+		parseRunPodJob(await callRunPod(context, { method, path: `/${route}/${jobIdOf(context, itemIndex)}` }, itemIndex));
+}
+
+/** RunPod's operations, in the order of the Operation drop-down (n8n lists them by name). */
+export const RUNPOD_OPERATIONS: ProviderOperation[] = [
+	{
+		kind: 'job',
+		value: 'cancel',
+		name: 'Cancel',
+		action: 'Cancel a job',
+		description: 'Stop a queued or running job',
+		run: jobCall('POST', 'cancel'),
+	},
+	{
+		kind: 'job',
+		value: 'getStatus',
+		name: 'Get Status',
+		action: 'Get the status of a job',
+		description: 'Fetch a job’s status and, when done, its images',
+		run: jobCall('GET', 'status'),
+	},
+	{
+		kind: 'data',
+		value: 'health',
+		name: 'Health',
+		action: 'Get endpoint health',
+		description: 'Count the endpoint’s jobs and workers',
+		run: async (context, itemIndex) => await callRunPod(context, { method: 'GET', path: '/health' }, itemIndex),
+	},
+	{
+		kind: 'data',
+		value: 'purgeQueue',
+		name: 'Purge Queue',
+		action: 'Purge the queue',
+		description: 'Remove every job still waiting in the endpoint’s queue',
+		run: async (context, itemIndex) => await callRunPod(context, { method: 'POST', path: '/purge-queue' }, itemIndex),
+	},
+	{
+		kind: 'job',
+		value: 'retry',
+		name: 'Retry',
+		action: 'Retry a job',
+		description: 'Queue a failed or timed-out job again under the same ID',
+		run: jobCall('POST', 'retry'),
+	},
+	{
+		kind: 'submit',
+		value: 'run',
+		name: 'Run',
+		action: 'Run a job',
+		description: 'Queue a job and poll, wait for its callback, or return at once',
+		offersWaitChoice: true,
+		async submit(context, { itemIndex, callbackUrl }) {
+			const body = await buildRunBody(context, itemIndex, 'run', callbackUrl);
+			return parseRunPodJob(await callRunPod(context, { method: 'POST', path: '/run', body, creates: true }, itemIndex));
+		},
+	},
+	{
+		kind: 'submit',
+		value: 'runSync',
+		name: 'Run Sync',
+		action: 'Run a job and wait for the answer',
+		description: 'Run a job in one request that answers when it is done (short jobs)',
+		// RunPod already waited for the job; one still running then is polled until done.
+		offersWaitChoice: false,
+		async submit(context, { itemIndex, callbackUrl }) {
+			const body = await buildRunBody(context, itemIndex, 'runSync', callbackUrl);
+			const waitMs = Math.round((context.getNodeParameter('syncWaitSeconds', itemIndex, 90) as number) * 1000);
+			const answer = await callRunPod<IDataObject>(
+				context,
+				// RunPod holds the request up to `wait`; the client timeout leaves it room to answer.
+				{ method: 'POST', path: '/runsync', body, qs: { wait: waitMs }, timeoutMs: waitMs + 30_000, creates: true },
+				itemIndex,
+			);
+			return parseRunPodJob(answer);
+		},
+	},
+	{
+		kind: 'job',
+		value: 'stream',
+		name: 'Stream',
+		action: 'Stream job output',
+		description: 'Fetch the output chunks a streaming worker has produced so far',
+		async run(context, itemIndex) {
+			const jobId = jobIdOf(context, itemIndex);
+			const streamed = await callRunPod(context, { method: 'GET', path: `/stream/${jobId}` }, itemIndex);
+			// The stream answer carries the chunks so far; as a job body they parse like any output.
+			return parseRunPodJob({ id: decodeURIComponent(jobId), status: streamed.status, output: streamed.stream ?? [] });
+		},
+	},
+];

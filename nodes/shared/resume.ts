@@ -1,0 +1,141 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import type { AttachOptions } from './binary';
+import { attachOptions, renderItems } from './binary';
+import { rejectCallback, respondJson, verifyCallback } from './callback-intake';
+import type { RenderContext, RenderProvider } from './provider';
+import type { ParsedRender, RenderResult } from './result';
+import { isPlainObject } from './payload';
+import type { TrackedJob } from './wait';
+import { pollSettings, pollUntilFinal } from './wait';
+
+/**
+ * The webhook of every action node that can Wait for Callback: n8n routes a waiting execution's
+ * resume URL to it. A restart webhook is never registered remotely, so it needs no webhookMethods.
+ */
+export const RESUME_WEBHOOKS: INodeTypeDescription['webhooks'] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		path: '',
+		restartWebhook: true,
+		isFullPath: true,
+	},
+];
+
+/**
+ * The webhook of a node that waits for callbacks. n8n resumes a waiting execution only once, and
+ * keeps nothing a node could write while it waits, so the jobs travel in the callback URLs: every
+ * job's callback is answered at once, the last item's job carries the list of all the others, and
+ * its callback resumes the execution: this handler then polls any job not finished yet and emits
+ * every item's result. The other callbacks only confirm receipt.
+ */
+export async function resumeAfterCallback(
+	context: IWebhookFunctions,
+	provider: RenderProvider,
+): Promise<IWebhookResponseData> {
+	const verified = await verifyCallback(context, provider);
+	if (!verified.ok) return verified.response;
+	if (verified.extras.batch === undefined) {
+		respondJson(context, 200, { received: true, resumesWith: 'the callback of the last item’s job' });
+		return { noWebhookResponse: true };
+	}
+	const others = decodeBatch(verified.extras.batch);
+	if (!others) return rejectCallback(context, 400, 'The callback URL’s job list is damaged.');
+	respondJson(context, 200, { received: true });
+
+	const entries: Array<BatchEntry | ParsedRender> = [...others, verified.parsed];
+	const tracked: TrackedJob[] = entries.flatMap((entry, itemIndex) => {
+		const latest = 'result' in entry ? entry : pendingRender(provider, entry);
+		return latest ? [{ jobId: latest.result.jobId, itemIndex, latest }] : [];
+	});
+	const settings = pollSettings(context.getNodeParameter('waitOptions', {}) as IDataObject);
+	const polled = await pollUntilFinal(context, provider, tracked, settings);
+
+	const finished: Array<ParsedRender | Error> = entries.map((entry) =>
+		'result' in entry ? entry : new Error(entry.error ?? 'The job was not submitted'),
+	);
+	tracked.forEach((job, position) => (finished[job.itemIndex] = polled[position]));
+	const options = attachOptions(context);
+	const items = await emitResults(context, finished, () => options);
+	return { noWebhookResponse: true, workflowData: [items] };
+}
+
+/** What the last job's callback URL says of an earlier item: its job, or why it has none. */
+interface BatchEntry {
+	jobId?: string;
+	reference?: string;
+	error?: string;
+}
+
+const MAX_ERROR_IN_URL = 200;
+/** Keeps the last job's callback URL well below the 32 KB that web servers commonly accept. */
+export const MAX_BATCH_PARAM_LENGTH = 24_000;
+
+export function encodeBatch(entries: Array<ParsedRender | Error | undefined>): string {
+	const compact = entries.map((entry) =>
+		entry === undefined || entry instanceof Error
+			? { e: (entry?.message ?? 'Not submitted').slice(0, MAX_ERROR_IN_URL) }
+			: { j: entry.result.jobId, r: entry.result.correlationId },
+	);
+	return Buffer.from(JSON.stringify(compact), 'utf8').toString('base64url');
+}
+
+function decodeBatch(batch: string): BatchEntry[] | undefined {
+	try {
+		const compact: unknown = JSON.parse(Buffer.from(batch, 'base64url').toString('utf8'));
+		if (!Array.isArray(compact)) return undefined;
+		return compact.map((entry) => {
+			const { j, r, e } = isPlainObject(entry) ? entry : {};
+			return {
+				jobId: typeof j === 'string' ? j : undefined,
+				reference: typeof r === 'string' ? r : undefined,
+				error: typeof e === 'string' ? e : undefined,
+			};
+		});
+	} catch {
+		return undefined;
+	}
+}
+
+/** A job known only by its id: pending until polled. */
+function pendingRender(provider: RenderProvider, entry: BatchEntry): ParsedRender | undefined {
+	if (!entry.jobId) return undefined;
+	const result: RenderResult = {
+		provider: provider.id,
+		jobId: entry.jobId,
+		status: 'pending',
+		outputs: [],
+		correlationId: entry.reference,
+		receivedAt: new Date().toISOString(),
+		raw: {},
+	};
+	return { result, inlineImages: {} };
+}
+
+/** The items of finished jobs: RenderResults with their images, or the error of an item. */
+export async function emitResults(
+	context: RenderContext,
+	entries: Array<ParsedRender | Error | undefined>,
+	optionsFor: (itemIndex: number) => AttachOptions,
+): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	for (const [itemIndex, entry] of entries.entries()) {
+		const pairedItem = { item: itemIndex };
+		if (entry === undefined) continue;
+		if (entry instanceof Error) {
+			output.push({ json: { error: entry.message }, pairedItem });
+		} else {
+			const items = await renderItems(context, entry, optionsFor(itemIndex));
+			output.push(...items.map((item) => ({ ...item, pairedItem })));
+		}
+	}
+	return output;
+}
