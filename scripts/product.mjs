@@ -1,78 +1,77 @@
 /**
- * The product, running: the local services (RunPod simulator, SMTP sink, Slack-style sink), a
+ * The product, running: the local services (provider simulators, SMTP sink, Slack-style sink), a
  * real n8n with this package installed the way its Community Nodes installer does, credentials
  * pointing at the simulators, and the example workflows imported and published. Used by
- * `npm start` and by the end-to-end tests.
+ * `npm start` and by the end-to-end tests. Names no provider: they come from the provider
+ * registry and from the local services.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import {
-	DEFAULT_N8N_VERSION,
-	cacheDir,
-	installPackageIntoN8n,
-	importCredentials,
-	importWorkflows,
-	publishWorkflow,
-	registerCommunityPackage,
-	setupOwnerAndLogin,
-	startN8n,
-} from './n8n-host.mjs';
+import { DEFAULT_N8N_VERSION, REPO_ROOT, devUserFolder } from './n8n/paths.mjs';
+import { ensureN8n, isN8nInstalled } from './n8n/install.mjs';
+import { installPackageIntoN8n } from './n8n/package.mjs';
+import { assertPortsFree } from './n8n/ports.mjs';
+import { startN8n } from './n8n/process.mjs';
+import { registerCommunityPackage } from './n8n/registration.mjs';
+import { loadProviders } from './n8n/registry.mjs';
+import { importCredentials, importWorkflows, publishWorkflow, setupOwnerAndLogin } from './n8n/rest-client.mjs';
 
-const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const EXAMPLES_DIR = path.join(repoDir, 'examples');
+export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
+export const SMTP_CREDENTIAL_NAME = 'SMTP (local sink)';
+export const DEFAULT_FIRST_SERVICE_PORT = 5681;
+const STARTERS = ['n8n-nodes-base.webhook'];
 
-export const LOCAL_RUNPOD_KEY = 'rp_local_demo_key';
-export const CREDENTIAL_NAMES = { runPod: 'RunPod (local simulator)', smtp: 'SMTP (local sink)' };
-const TRIGGER_TYPES = ['n8n-nodes-base.webhook', 'n8n-nodes-render-hooks.runPodTrigger'];
+/** Ports the local services take from `firstPort`: HTTP sink, SMTP sink, one per provider. */
+export function servicePorts(firstPort, providerCount) {
+	const ports = { 'Slack-style and mail sink (HTTP)': firstPort, 'SMTP sink': firstPort + 1 };
+	for (let index = 0; index < providerCount; index++) ports[`provider simulator ${index + 1}`] = firstPort + 2 + index;
+	return ports;
+}
 
-/** Starts scripts/local-services.ts and resolves once it says it is ready. */
-export async function startLocalServices({ ports, env = {}, log = () => {} }) {
+/**
+ * Starts scripts/local-services.ts and resolves once it says it is ready, with what it started:
+ * {sinkUrl, smtpPort, services: [{providerId, name, url, credential}], exited, stop()}.
+ */
+export async function startLocalServices({ firstPort, env = {}, log = () => {} }) {
 	const child = spawn(
 		process.execPath,
-		['-r', 'ts-node/register/transpile-only', path.join(repoDir, 'scripts', 'local-services.ts')],
+		['-r', 'ts-node/register/transpile-only', path.join(REPO_ROOT, 'scripts', 'local-services.ts')],
 		{
-			cwd: repoDir,
-			env: {
-				...process.env,
-				RENDER_HOOKS_RUNPOD_PORT: String(ports.runPod),
-				RENDER_HOOKS_SMTP_PORT: String(ports.smtp),
-				RENDER_HOOKS_SINK_PORT: String(ports.sink),
-				RENDER_HOOKS_RUNPOD_KEY: LOCAL_RUNPOD_KEY,
-				...env,
-			},
-			stdio: ['ignore', 'pipe', 'pipe'],
+			cwd: REPO_ROOT,
+			env: { ...process.env, RENDER_HOOKS_FIRST_PORT: String(firstPort), ...env },
+			// stdin stays open: the services stop when it closes, that is when this process is gone.
+			stdio: ['pipe', 'pipe', 'pipe'],
 		},
 	);
+	const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 	let output = '';
-	await new Promise((resolve, reject) => {
+	const ready = await new Promise((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`local services did not start in 60 s:\n${output}`)), 60_000);
 		const collect = (chunk) => {
 			output += chunk;
-			log(String(chunk));
-			if (output.includes('local services ready')) {
+			const match = /^local services ready (.*)$/m.exec(output);
+			if (match) {
 				clearTimeout(timer);
-				resolve();
+				resolve(JSON.parse(match[1]));
 			}
 		};
 		child.stdout.on('data', collect);
-		child.stderr.on('data', collect);
-		child.once('exit', (code) => {
+		child.stderr.on('data', (chunk) => log(String(chunk)));
+		exited.then(({ code, signal }) => {
 			clearTimeout(timer);
-			reject(new Error(`local services exited (${code}) before they were ready:\n${output}`));
+			reject(new Error(`local services exited (${signal ?? code}) before they were ready:\n${output}`));
 		});
 	});
+	log(output.replace(/^local services ready .*$/m, ''));
 	return {
-		runPodBaseUrl: `http://127.0.0.1:${ports.runPod}/v2`,
-		runPodRestUrl: `http://127.0.0.1:${ports.runPod}/v1`,
-		smtpPort: ports.smtp,
-		sinkUrl: `http://127.0.0.1:${ports.sink}`,
+		...ready,
+		exited,
 		async stop() {
-			if (child.exitCode !== null) return;
+			if (child.exitCode !== null || child.signalCode !== null) return;
 			child.kill('SIGTERM');
-			await new Promise((resolve) => child.once('exit', resolve));
+			await exited;
 		},
 	};
 }
@@ -90,97 +89,110 @@ export function loadExamples(values) {
 		});
 }
 
-/** Points each node's credentials (referenced by name in the examples) at the created ids. */
-function linkCredentials(workflow, credentialsByName) {
+/** Points each node's credentials (referenced by name, or else by type, in the examples) at the created ones. */
+function linkCredentials(workflow, credentials) {
 	for (const node of workflow.nodes) {
-		for (const reference of Object.values(node.credentials ?? {})) {
-			const credential = credentialsByName.get(reference.name);
-			if (credential) reference.id = credential.id;
+		for (const [type, reference] of Object.entries(node.credentials ?? {})) {
+			const credential = credentials.find((candidate) => candidate.name === reference.name) ??
+				credentials.find((candidate) => candidate.type === type);
+			if (credential) Object.assign(reference, { id: credential.id, name: credential.name });
 		}
 	}
 	return workflow;
 }
 
 /**
- * Local services + n8n + credentials + examples. Reuses what an earlier run in the same user
- * folder created (matched by name), so a second start is quick and keeps the user's changes.
+ * Local services + n8n + credentials + examples. Refuses ports that are taken (naming who holds
+ * them) before it starts anything. Reuses what an earlier run in the same user folder created
+ * (matched by name), so a second start is quick and keeps the user's changes.
+ * Returns {version, n8n, client, services, credentials, workflows, rendersDir, userFolder, exited, stop}:
+ * `exited` resolves with a message when any process it started stops on its own.
  */
 export async function startProduct({
 	version = process.env.N8N_VERSION_UNDER_TEST ?? DEFAULT_N8N_VERSION,
 	port = 5678,
-	userFolder = path.join(cacheDir(), 'dev-user'),
-	servicePorts = { runPod: 5681, smtp: 5682, sink: 5683 },
+	userFolder = devUserFolder(),
+	firstServicePort = DEFAULT_FIRST_SERVICE_PORT,
 	log = () => {},
+	step = () => {},
 } = {}) {
+	const providerCount = fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'registry.js')) ? loadProviders().length : 1;
+	await assertPortsFree({ n8n: port, ...servicePorts(firstServicePort, providerCount) });
+
 	const stops = [];
 	const stop = async () => {
 		for (const stopOne of stops.reverse()) await stopOne().catch(() => {});
+		stops.length = 0;
 	};
 	try {
-		const services = await startLocalServices({ ports: servicePorts, log });
+		if (!isN8nInstalled(version)) step(`installing n8n ${version} (first run only)`);
+		await ensureN8n({ version });
+
+		step('starting the local services (provider simulators, SMTP and Slack-style sinks)');
+		const services = await startLocalServices({ firstPort: firstServicePort, log });
 		stops.push(() => services.stop());
 
-		await installPackageIntoN8n({ userFolder, version });
+		step('building and installing the package into n8n');
+		await installPackageIntoN8n({ userFolder, version, log: (line) => step(line) });
 		const rendersDir = path.join(userFolder, 'renders');
 		fs.mkdirSync(rendersDir, { recursive: true });
 		const n8n = await startN8n({
 			version,
 			userFolder,
 			port,
-			env: {
-				// The example writes renders here; n8n only lets nodes touch files below these folders.
-				N8N_RESTRICT_FILE_ACCESS_TO: rendersDir,
-			},
+			// The example writes renders here; n8n only lets nodes touch files below these folders.
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: rendersDir },
+			log: (line) => step(line),
 		});
 		stops.push(() => n8n.stop());
 
+		step('owner login, community package registration, credentials and example workflows');
 		const client = await setupOwnerAndLogin(n8n.url);
 		await registerCommunityPackage({ version, userFolder });
-
-		const credentialsByName = await ensureCredentials(client, services);
-		const workflows = await ensureExamples(client, credentialsByName, {
+		const credentials = await ensureCredentials(client, services);
+		const workflows = await ensureExamples(client, credentials, {
 			RENDER_HOOKS_WEBHOOK_URL: n8n.webhookUrl.replace(/\/$/, ''),
 			RENDER_HOOKS_SINK_URL: services.sinkUrl,
 			RENDER_HOOKS_RENDERS_DIR: rendersDir,
 		});
-		return { version, n8n, client, services, workflows, rendersDir, userFolder, stop };
+		const exited = Promise.race([
+			n8n.exited.then(({ code, signal }) => `n8n stopped on its own (${signal ?? `exit ${code}`}); its log: ${n8n.logFile}`),
+			services.exited.then(({ code, signal }) => `the local services stopped on their own (${signal ?? `exit ${code}`})`),
+		]);
+		return { version, n8n, client, services, credentials, workflows, rendersDir, userFolder, exited, stop };
 	} catch (error) {
 		await stop();
 		throw error;
 	}
 }
 
+/** The simulators' credentials and the SMTP sink's, created once; returns [{id, name, type}]. */
 async function ensureCredentials(client, services) {
 	const wanted = [
+		...services.services.map((service) => service.credential),
 		{
-			name: CREDENTIAL_NAMES.runPod,
-			type: 'runPodApi',
-			data: { apiKey: LOCAL_RUNPOD_KEY, baseUrl: services.runPodBaseUrl, restUrl: services.runPodRestUrl },
-		},
-		{
-			name: CREDENTIAL_NAMES.smtp,
+			name: SMTP_CREDENTIAL_NAME,
 			type: 'smtp',
 			data: { user: 'demo', password: 'demo', host: '127.0.0.1', port: services.smtpPort, secure: false, disableStartTls: true },
 		},
 	];
 	const existing = await client.request('/rest/credentials');
-	const byName = new Map(existing.map((credential) => [credential.name, credential]));
-	const missing = wanted.filter((credential) => !byName.has(credential.name));
-	for (const created of await importCredentials(client, missing)) byName.set(created.name, created);
-	return byName;
+	const missing = wanted.filter((credential) => !existing.some((stored) => stored.name === credential.name));
+	const created = await importCredentials(client, missing);
+	return [...existing, ...created].map(({ id, name, type }) => ({ id, name, type }));
 }
 
-async function ensureExamples(client, credentialsByName, values) {
+async function ensureExamples(client, credentials, values) {
+	const triggerTypes = new Set([...STARTERS, ...loadProviders().flatMap((provider) =>
+		provider.nodes.filter((node) => node.isTrigger).map((node) => node.type))]);
 	const existing = await client.request('/rest/workflows');
 	const list = Array.isArray(existing) ? existing : existing.data ?? [];
 	const byName = new Map(list.map((workflow) => [workflow.name, workflow]));
 	const result = [];
 	for (const { file, workflow } of loadExamples(values)) {
 		let stored = byName.get(workflow.name);
-		if (!stored) {
-			[stored] = await importWorkflows(client, [linkCredentials(workflow, credentialsByName)]);
-		}
-		const hasTrigger = workflow.nodes.some((node) => TRIGGER_TYPES.includes(node.type));
+		if (!stored) [stored] = await importWorkflows(client, [linkCredentials(workflow, credentials)]);
+		const hasTrigger = workflow.nodes.some((node) => triggerTypes.has(node.type));
 		if (hasTrigger && !stored.active) await publishWorkflow(client, stored.id);
 		result.push({ file, id: stored.id, name: workflow.name, nodes: workflow.nodes });
 	}

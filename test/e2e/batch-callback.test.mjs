@@ -9,13 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { findFreePort, importWorkflows, publishWorkflow } from '../../scripts/n8n-host.mjs';
-import { CREDENTIAL_NAMES, startProduct } from '../../scripts/product.mjs';
+import { importWorkflows, publishWorkflow } from '../../scripts/n8n/rest-client.mjs';
+import { startProduct } from '../../scripts/product.mjs';
+import { NODE_TYPES, freeProductPorts } from './e2e-support.mjs';
 
 const versions = (process.env.N8N_E2E_VERSIONS ?? '2.40.7,1.123.81').split(',').map((version) => version.trim());
 
 /** Webhook → Split Out (one item per job) → RunPod (raw input, Wait for Callback). */
-function batchWorkflow(credentialId) {
+function batchWorkflow(credential) {
 	return {
 		name: 'e2e: batch wait for callback',
 		nodes: [
@@ -48,11 +49,11 @@ function batchWorkflow(credentialId) {
 				},
 				id: 'b0000000-0000-4000-8000-000000000003',
 				name: 'RunPod',
-				type: 'n8n-nodes-render-hooks.runPod',
+				type: NODE_TYPES.runPod,
 				typeVersion: 1,
 				position: [440, 0],
 				webhookId: 'b0000000-0000-4000-8000-0000000000a3',
-				credentials: { runPodApi: { id: credentialId, name: CREDENTIAL_NAMES.runPod } },
+				credentials: { [credential.type]: { id: credential.id, name: credential.name } },
 			},
 		],
 		connections: {
@@ -82,13 +83,12 @@ for (const version of versions) {
 			const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `render-hooks-batch-${version}-`));
 			product = await startProduct({
 				version,
-				port: await findFreePort(),
+				...(await freeProductPorts()),
 				userFolder,
-				servicePorts: { runPod: await findFreePort(), smtp: await findFreePort(), sink: await findFreePort() },
 			});
-			const credentials = await product.client.request('/rest/credentials');
-			const runPod = credentials.find((credential) => credential.name === CREDENTIAL_NAMES.runPod);
-			[{ id: workflowId }] = await importWorkflows(product.client, [batchWorkflow(runPod.id)]);
+			const runPod = product.services.services.find((service) => service.providerId === 'runPod');
+			const credential = product.credentials.find((candidate) => candidate.name === runPod.credential.name);
+			[{ id: workflowId }] = await importWorkflows(product.client, [batchWorkflow(credential)]);
 			await publishWorkflow(product.client, workflowId);
 		});
 		after(async () => await product?.stop());

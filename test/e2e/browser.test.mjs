@@ -2,7 +2,7 @@
  * Browser test: the package as a user meets it in the n8n editor.
  *
  * Starts a fresh n8n with the packed package installed the way the Community Nodes installer
- * does (scripts/n8n-host.mjs), signs in with Chromium (Debian's /usr/bin/chromium, driven by
+ * does (scripts/n8n/package.mjs), signs in with Chromium (Debian's /usr/bin/chromium, driven by
  * playwright-core), creates a workflow, finds RunPod and RunPod Trigger in the node panel,
  * adds both, checks their icons and parameters render, opens the "RunPod API" credential
  * modal, and saves the screenshots under docs/screenshots/.
@@ -26,17 +26,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it, test } from 'node:test';
 
-import {
-	DEFAULT_N8N_VERSION,
-	DEFAULT_OWNER,
-	REPO_ROOT,
-	installPackageIntoN8n,
-	registerCommunityPackage,
-	setupOwnerAndLogin,
-	startN8n,
-	tailOfFile,
-	timed,
-} from '../../scripts/n8n-host.mjs';
+import { tailOfFile, timed } from '../../scripts/n8n/commands.mjs';
+import { installPackageIntoN8n } from '../../scripts/n8n/package.mjs';
+import { DEFAULT_N8N_VERSION, REPO_ROOT } from '../../scripts/n8n/paths.mjs';
+import { startN8n } from '../../scripts/n8n/process.mjs';
+import { registerCommunityPackage } from '../../scripts/n8n/registration.mjs';
+import { loadProviders } from '../../scripts/n8n/registry.mjs';
+import { DEFAULT_OWNER, setupOwnerAndLogin } from '../../scripts/n8n/rest-client.mjs';
 import {
 	chromiumMissingReason,
 	dismissPopups,
@@ -51,10 +47,13 @@ import {
 } from './browser-helpers.mjs';
 
 const VERSION = process.env.N8N_VERSION_UNDER_TEST || DEFAULT_N8N_VERSION;
-const PACKAGE = 'n8n-nodes-render-hooks';
-const NODE_TYPE = `${PACKAGE}.runPod`;
-const TRIGGER_TYPE = `${PACKAGE}.runPodTrigger`;
-const ICON_FILES = ['runpod.svg', 'runpod.dark.svg'];
+// The walk through the editor is RunPod's (its screenshots illustrate the README); the names it
+// looks for come from the provider registry.
+const RUNPOD = loadProviders().find((provider) => provider.id === 'runPod');
+const NODE_TYPE = RUNPOD.nodes.find((node) => !node.isTrigger).type;
+const TRIGGER_TYPE = RUNPOD.nodes.find((node) => node.isTrigger).type;
+const ICON_FILES = [...new Set(RUNPOD.nodes.flatMap((node) =>
+	(typeof node.icon === 'string' ? [node.icon] : Object.values(node.icon ?? {})).map((icon) => icon.replace(/^file:/, ''))))];
 const SCREENSHOT_DIR = path.resolve(process.env.BROWSER_TEST_SCREENSHOTS || path.join(REPO_ROOT, 'docs', 'screenshots'));
 
 const EXPECTED = {

@@ -7,11 +7,21 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { findFreePort, tailOfFile } from '../../scripts/n8n-host.mjs';
+import { tailOfFile } from '../../scripts/n8n/commands.mjs';
+import { PACKAGE_NAME } from '../../scripts/n8n/paths.mjs';
+import { findFreePort, findFreePortRange } from '../../scripts/n8n/ports.mjs';
+import { loadProviders } from '../../scripts/n8n/registry.mjs';
 
-export const PACKAGE_NAME = 'n8n-nodes-render-hooks';
-export const NODE_TYPES = { runPod: `${PACKAGE_NAME}.runPod`, runPodTrigger: `${PACKAGE_NAME}.runPodTrigger` };
-export const CREDENTIAL_TYPE = 'runPodApi';
+export { PACKAGE_NAME };
+/** The package's providers, from the built provider registry (dist/nodes/registry.js). */
+export const PROVIDERS = loadProviders();
+/** Every node type of the package, keyed by its short name: {runPod: 'n8n-nodes-render-hooks.runPod', ...}. */
+export const NODE_TYPES = Object.fromEntries(PROVIDERS.flatMap((provider) =>
+	provider.nodes.map((node) => [node.type.slice(PACKAGE_NAME.length + 1), node.type])));
+/** The credential type each node type uses. */
+export const CREDENTIAL_TYPE_OF_NODE = Object.fromEntries(PROVIDERS.flatMap((provider) =>
+	provider.nodes.map((node) => [node.type, provider.credentialType])));
+export const CREDENTIAL_TYPES = PROVIDERS.map((provider) => provider.credentialType);
 export const FINAL_EXECUTION_STATUSES = new Set(['success', 'error', 'crashed', 'canceled', 'cancelled']);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,15 +66,17 @@ export function short(value, max = 600) {
 	return text === undefined ? String(value) : text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** Free ports for n8n and the three local services, never those `npm start` uses. */
-export async function freePorts(count) {
-	const reserved = new Set([5678, 5679, 5681, 5682, 5683]);
-	const ports = new Set();
-	while (ports.size < count) {
-		const port = await findFreePort();
-		if (!reserved.has(port)) ports.add(port);
-	}
-	return [...ports];
+const NPM_START_PORTS = [5678, 5679, 5681, 5682, 5683, 5684, 5685, 5686];
+
+/**
+ * Free ports for one product: n8n's and the first of the local services' range (two sinks and a
+ * simulator per provider), never those `npm start` uses.
+ */
+export async function freeProductPorts() {
+	let port;
+	do port = await findFreePort(); while (NPM_START_PORTS.includes(port));
+	const firstServicePort = await findFreePortRange(2 + PROVIDERS.length, { avoid: [port, ...NPM_START_PORTS] });
+	return { port, firstServicePort };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * the packed package installed, credentials, the examples imported and published), driven over
  * HTTP like a user's systems would drive it.
  *
- *   node scripts/n8n-host.mjs install --version 2.40.7 && node scripts/n8n-host.mjs install --version 1.123.81
+ *   node scripts/n8n/cli.mjs install --version 2.40.7 && node scripts/n8n/cli.mjs install --version 1.123.81
  *   node --test --test-concurrency=1 test/e2e/e2e.test.mjs
  *
  * Env: N8N_E2E_VERSIONS=2.40.7,1.123.81 (comma list; default both), N8N_E2E_KEEP=1 keeps the
@@ -18,10 +18,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { getCredentialTypes, getNodeTypes, REPO_ROOT } from '../../scripts/n8n-host.mjs';
-import { LOCAL_RUNPOD_KEY, startProduct } from '../../scripts/product.mjs';
+import { REPO_ROOT } from '../../scripts/n8n/paths.mjs';
+import { getCredentialTypes, getNodeTypes } from '../../scripts/n8n/rest-client.mjs';
+import { startProduct } from '../../scripts/product.mjs';
 import {
-	CREDENTIAL_TYPE,
+	CREDENTIAL_TYPE_OF_NODE,
+	CREDENTIAL_TYPES,
 	NODE_TYPES,
 	PACKAGE_NAME,
 	PNG_SIGNATURE,
@@ -32,7 +34,7 @@ import {
 	enrichError,
 	executionErrors,
 	findBase64,
-	freePorts,
+	freeProductPorts,
 	getExecution,
 	hasValidSignature,
 	listExecutions,
@@ -54,7 +56,8 @@ const KEEP_USER_FOLDERS = process.env.N8N_E2E_KEEP === '1';
 const START_TIMEOUT_MS = 10 * 60_000; // build + pack + install + n8n start; n8n itself is installed beforehand
 const CHECK_TIMEOUT_MS = 120_000;
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'runpod', 'callback-completed-two-pngs.json');
-const SIGNING_KEY = callbackSigningKey({ apiKey: LOCAL_RUNPOD_KEY });
+/** The key the RunPod credential of the local simulator signs callback URLs with (set once a product runs). */
+let SIGNING_KEY;
 
 /** {version, step, result, seconds, notes} for the summary printed at the end. */
 const summary = [];
@@ -72,16 +75,18 @@ for (const version of VERSIONS) {
 
 		before(async () => {
 			const startedAt = Date.now();
-			const [port, runPod, smtp, sink] = await freePorts(4);
+			const { port, firstServicePort } = await freeProductPorts();
 			ctx.userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `render-hooks-e2e-${slug(version)}-`));
 			try {
 				ctx.product = await startProduct({
 					version,
 					port,
 					userFolder: ctx.userFolder,
-					servicePorts: { runPod, smtp, sink },
+					firstServicePort,
 					log: ctx.services.log,
 				});
+				const runPodService = ctx.product.services.services.find((service) => service.providerId === 'runPod');
+				SIGNING_KEY = callbackSigningKey(runPodService.credential.data);
 			} catch (error) {
 				ctx.failed = true;
 				summary.push({ version, step: 'start product', result: 'FAIL', seconds: seconds(startedAt) });
@@ -119,8 +124,8 @@ for (const version of VERSIONS) {
 				const type = nodeTypes.find((candidate) => candidate.name === name);
 				assert.ok(type, `${name} missing from /types/nodes.json (the package's types there: ${ours.join(', ') || 'none'})`);
 				assert.ok(
-					(type.credentials ?? []).some((credential) => credential.name === CREDENTIAL_TYPE),
-					`${name} does not use the ${CREDENTIAL_TYPE} credential: ${short(type.credentials)}`,
+					(type.credentials ?? []).some((credential) => credential.name === CREDENTIAL_TYPE_OF_NODE[name]),
+					`${name} does not use the ${CREDENTIAL_TYPE_OF_NODE[name]} credential: ${short(type.credentials)}`,
 				);
 				const checked = await checkIcons(product, type, name);
 				note(`${name.split('.')[1]}: ${checked.length} icon(s)`);
@@ -131,10 +136,12 @@ for (const version of VERSIONS) {
 			ctx.triggerPath = trigger.webhooks?.[0]?.path ?? 'callback';
 
 			const credentialTypes = await getCredentialTypes(client);
-			const credential = credentialTypes.find((candidate) => candidate.name === CREDENTIAL_TYPE);
-			assert.ok(credential, `credential ${CREDENTIAL_TYPE} missing from /types/credentials.json`);
-			const checked = await checkIcons(product, credential, CREDENTIAL_TYPE);
-			note(`${CREDENTIAL_TYPE}: ${checked.length} icon(s)`);
+			for (const credentialType of CREDENTIAL_TYPES) {
+				const credential = credentialTypes.find((candidate) => candidate.name === credentialType);
+				assert.ok(credential, `credential ${credentialType} missing from /types/credentials.json`);
+				const checked = await checkIcons(product, credential, credentialType);
+				note(`${credentialType}: ${checked.length} icon(s)`);
+			}
 
 			// Settings > Community nodes lists the package, loaded (the rows product.mjs registers).
 			const packages = await client.request('/rest/community-packages');
