@@ -1,0 +1,183 @@
+/**
+ * The RunPod simulator's settings, their defaults, and the types its users see. The defaults follow
+ * /work/shared/providers.md (limits, retention, two webhook retries 10 s apart), with short job times.
+ */
+import type { DeliveryRecord, RequestRecord } from '../base';
+export type RunPodJobStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
+export type RunPodFinalStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
+/** Which worker image the endpoint runs. `auto` picks from the input's shape. */
+export type RunPodWorkerKind = 'auto' | 'a1111' | 'official' | 'raw';
+export type RunPodRoute = 'run' | 'runsync' | 'status' | 'stream' | 'cancel' | 'retry' | 'purgeQueue' | 'health';
+
+export interface RunPodPolicyLimits {
+	executionTimeoutMinMs: number;
+	executionTimeoutMaxMs: number;
+	ttlMinMs: number;
+	ttlMaxMs: number;
+}
+
+export interface RunPodSimulatorConfig {
+	/** Port on 127.0.0.1; 0 picks a free one. */
+	port: number;
+	/** Key expected in `authorization` (with or without `Bearer `). */
+	apiKey: string;
+	/** Endpoint id answered with 404; any other id is accepted. */
+	unknownEndpointId: string;
+	/** Time a job spends IN_QUEUE. */
+	queueMs: number;
+	/** Time a job spends IN_PROGRESS (per job: input `sim_delay_ms`). */
+	runMs: number;
+	/** Worker image emulated (per job: input `sim_worker`). */
+	worker: RunPodWorkerKind;
+	/** Forces every job submitted while set to end this way. */
+	outcome: RunPodFinalStatus;
+	/** Generate PNGs at the requested size instead of capping each side at `maxImageSide`. */
+	fullSizeImages: boolean;
+	maxImageSide: number;
+	/** How long a finished /run job stays readable. */
+	runResultRetentionMs: number;
+	/** How long a finished /runsync job stays readable. */
+	runsyncResultRetentionMs: number;
+	/** /runsync wait when `?wait=` is absent. */
+	runsyncDefaultWaitMs: number;
+	runBodyLimitBytes: number;
+	runsyncBodyLimitBytes: number;
+	rateLimitWindowMs: number;
+	/** Requests per window and endpoint; a route left out is unlimited. */
+	rateLimits: Partial<Record<RunPodRoute, number>>;
+	/** /run answers 429 while this many of the endpoint's jobs are not final. */
+	runMaxConcurrentJobs: number;
+	policyLimits: RunPodPolicyLimits;
+	/** Workers reported by /health. */
+	workerCount: number;
+	/** Wait before the first delivery attempt. */
+	webhookDelayMs: number;
+	/** Wait between delivery attempts (RunPod: 10 s). */
+	webhookRetryDelayMs: number;
+	/** Attempts after the first one (RunPod: 2). */
+	webhookRetries: number;
+	/** An attempt with no answer within this long counts as failed. */
+	webhookTimeoutMs: number;
+	/** Fault: the next n API requests answer 429. */
+	rateLimitNext: number;
+	/** Fault: the next n API requests answer 500. */
+	failNext: number;
+	/** Fault: the next n API requests answer 200 with a body that is not JSON. */
+	garbageNext: number;
+	/** Fault: jobs submitted while set stay IN_QUEUE (and send nothing) until it is cleared. */
+	stall: boolean;
+	/** Fault: jobs finishing while set send no webhook, and pending retries stop. */
+	dropWebhooks: boolean;
+}
+
+/** Partial configuration; the nested limits may be partial too and merge with the defaults. */
+export type RunPodSimulatorOptions = Partial<Omit<RunPodSimulatorConfig, 'rateLimits' | 'policyLimits'>> & {
+	rateLimits?: Partial<Record<RunPodRoute, number>>;
+	policyLimits?: Partial<RunPodPolicyLimits>;
+};
+
+export type RunPodFaults = Pick<
+	RunPodSimulatorConfig,
+	'rateLimitNext' | 'failNext' | 'garbageNext' | 'stall' | 'dropWebhooks' | 'webhookDelayMs' | 'outcome'
+>;
+
+/** One webhook attempt (attempt 1 up to 1 + webhookRetries). */
+export type RunPodDelivery = DeliveryRecord;
+
+/** One API request answered (also `route` and `at`, from the simulator base). */
+export type RunPodRequestRecord = RequestRecord;
+
+/** A job as the simulator holds it, for assertions. */
+export interface RunPodJobView {
+	id: string;
+	endpointId: string;
+	route: 'run' | 'runsync';
+	status: RunPodJobStatus;
+	input: unknown;
+	webhook?: string;
+	/** The policy exactly as received. */
+	policy?: Record<string, unknown>;
+	s3Config?: unknown;
+	output?: unknown;
+	error?: string;
+	delayTime: number;
+	executionTime: number;
+	retries: number;
+	createdAt: number;
+}
+
+export interface RunPodSimulator {
+	/** `http://127.0.0.1:PORT`. */
+	url: string;
+	/** `http://127.0.0.1:PORT/v2`: a client calls `${baseUrl}/${endpointId}/run`. */
+	baseUrl: string;
+	/** `http://127.0.0.1:PORT/v1`: the management REST API (endpoint list only). */
+	restUrl: string;
+	apiKey: string;
+	/** Live configuration; fault counters count down as they are used. */
+	config: RunPodSimulatorConfig;
+	/** Every webhook attempt, in order. */
+	deliveries: RunPodDelivery[];
+	/** Every API request answered, in order. */
+	requests: RunPodRequestRecord[];
+	/** Snapshot of the jobs still readable, by id. */
+	readonly jobs: ReadonlyMap<string, RunPodJobView>;
+	/** `${baseUrl}/${endpointId}`. */
+	endpointUrl(endpointId?: string): string;
+	setFaults(faults: Partial<RunPodFaults>): void;
+	/** Resolves with the successful (HTTP 200) deliveries once there are `count` of them. */
+	waitForDeliveries(count: number, timeoutMs?: number): Promise<RunPodDelivery[]>;
+	/** Forgets jobs, deliveries, requests and rate-limit history; restores the starting configuration. */
+	reset(): void;
+	close(): Promise<void>;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const DAY = 24 * 60 * MINUTE;
+
+export const RUNPOD_DEFAULT_CONFIG: Readonly<RunPodSimulatorConfig> = Object.freeze({
+	port: 0,
+	apiKey: 'rp_test_key',
+	unknownEndpointId: 'missing-endpoint',
+	queueMs: 50,
+	runMs: 100,
+	worker: 'auto',
+	outcome: 'COMPLETED',
+	fullSizeImages: false,
+	maxImageSide: 256,
+	runResultRetentionMs: 30 * MINUTE,
+	runsyncResultRetentionMs: MINUTE,
+	runsyncDefaultWaitMs: 90 * SECOND,
+	runBodyLimitBytes: 10_000_000,
+	runsyncBodyLimitBytes: 20_000_000,
+	rateLimitWindowMs: 10 * SECOND,
+	rateLimits: Object.freeze({ run: 1000, runsync: 2000, status: 2000, cancel: 100, purgeQueue: 2 }),
+	runMaxConcurrentJobs: 200,
+	policyLimits: Object.freeze({
+		executionTimeoutMinMs: 5 * SECOND,
+		executionTimeoutMaxMs: 7 * DAY,
+		ttlMinMs: 10 * SECOND,
+		ttlMaxMs: 7 * DAY,
+	}),
+	workerCount: 2,
+	webhookDelayMs: 0,
+	webhookRetryDelayMs: 10 * SECOND,
+	webhookRetries: 2,
+	webhookTimeoutMs: 10 * SECOND,
+	rateLimitNext: 0,
+	failNext: 0,
+	garbageNext: 0,
+	stall: false,
+	dropWebhooks: false,
+});
+
+/** The defaults with `options` over them; nested settings merge, so a test can change one limit alone. */
+export function buildConfig(options: RunPodSimulatorOptions): RunPodSimulatorConfig {
+	return {
+		...RUNPOD_DEFAULT_CONFIG,
+		...options,
+		rateLimits: { ...RUNPOD_DEFAULT_CONFIG.rateLimits, ...options.rateLimits },
+		policyLimits: { ...RUNPOD_DEFAULT_CONFIG.policyLimits, ...options.policyLimits },
+	};
+}
