@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { deliveryKeyOf } from './callback-deliveries';
 import type { RenderContext } from './provider';
 import type { ParsedRender, RenderOutput } from './result';
 import { RenderPayloadError } from './result';
@@ -83,7 +84,8 @@ export async function renderItems(
 	const stored = await Promise.all(
 		result.outputs.map(async (output) => await storeOutput(context, parsed, output, options)),
 	);
-	const json = (outputs: RenderOutput[]) => ({ ...result, outputs }) as unknown as IDataObject;
+	const deliveryKey = deliveryKeyOf(result.jobId, result.status);
+	const json = (outputs: RenderOutput[]) => ({ ...result, outputs, deliveryKey }) as unknown as IDataObject;
 
 	if (options.onePerImage && stored.length > 1) {
 		return stored.map(({ output, file }) => ({

@@ -1,50 +1,80 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { RenderStatus } from './result';
 import { FINAL_STATUSES } from './result';
 
 const DELIVERY_LOG_KEY = 'renderHooksDeliveries';
+/** Deliveries kept in the workflow's static data, across restarts. */
 export const DEFAULT_DELIVERY_MEMORY = 1000;
+/** Deliveries kept in this process's memory for each trigger. */
+const PROCESS_MEMORY_LIMIT = 10_000;
 
-/**
- * Remembers a delivery in the workflow's static data; false when it was seen before. Providers
- * retry callbacks, so the same (job, status) may arrive more than once. Only the newest
- * `limit` keys are kept, so the static data stays small.
- */
-export function rememberDelivery(
-	staticData: IDataObject,
-	deliveryKey: string,
-	limit = DEFAULT_DELIVERY_MEMORY,
-): boolean {
-	const seen = Array.isArray(staticData[DELIVERY_LOG_KEY])
-		? (staticData[DELIVERY_LOG_KEY] as string[])
-		: [];
-	if (seen.includes(deliveryKey)) return false;
-	seen.push(deliveryKey);
-	staticData[DELIVERY_LOG_KEY] = seen.slice(Math.max(0, seen.length - limit));
-	return true;
+/** The key of one delivery: a job reaching a status. Every RenderResult carries it. */
+export function deliveryKeyOf(jobId: string, status: RenderStatus): string {
+	return `${jobId}:${status}`;
 }
 
-const RECENT_CLAIMS_LIMIT = 10_000;
-const recentClaims = new Set<string>();
-
 /**
- * Claims a delivery in this n8n process, synchronously, so that repeats arriving while the first
- * is still being handled are caught: n8n saves static data only after the webhook returns, and a
- * request started meanwhile reads the old copy. rememberDelivery still keeps the record across
- * restarts. Oldest claims are dropped beyond the limit.
+ * What one trigger has delivered, for dropping repeats (providers retry callbacks).
+ *
+ * n8n loads a trigger's static data from the database for each request and saves the whole
+ * object after the webhook returns, so concurrent requests overwrite each other's additions. This
+ * memory therefore lives in the process, where claiming is synchronous (one request at a time in
+ * JavaScript), and its list of recent keys is put into the static data as the same live array:
+ * when n8n serializes a request's static data, the list carries every key claimed so far in this
+ * process, including those of requests that ran meanwhile. Keys saved by another process (queue
+ * mode) or before a restart are merged in from each request's static data.
  */
-export function claimDelivery(scope: string, deliveryKey: string): boolean {
-	const claim = `${scope}\n${deliveryKey}`;
-	if (recentClaims.has(claim)) return false;
-	recentClaims.add(claim);
-	if (recentClaims.size > RECENT_CLAIMS_LIMIT) recentClaims.delete(recentClaims.values().next().value as string);
-	return true;
+export class DeliveryMemory {
+	private readonly seen = new Set<string>();
+
+	/** The newest keys, in order: the array the static data holds. */
+	private readonly recent: string[] = [];
+
+	constructor(private readonly persistedLimit = DEFAULT_DELIVERY_MEMORY) {}
+
+	/** Merges what the static data holds and makes it hold this memory's live list. */
+	attach(staticData: IDataObject): this {
+		const saved = staticData[DELIVERY_LOG_KEY];
+		if (Array.isArray(saved)) {
+			for (const key of saved) if (typeof key === 'string' && !this.seen.has(key)) this.add(key);
+		}
+		staticData[DELIVERY_LOG_KEY] = this.recent;
+		return this;
+	}
+
+	has(key: string): boolean {
+		return this.seen.has(key);
+	}
+
+	/** True the first time a key is claimed, false for every repeat. */
+	claim(key: string): boolean {
+		if (this.seen.has(key)) return false;
+		this.add(key);
+		return true;
+	}
+
+	/** Whether a final result of the job was delivered already. */
+	hasFinal(jobId: string): boolean {
+		return FINAL_STATUSES.some((status) => this.seen.has(deliveryKeyOf(jobId, status)));
+	}
+
+	private add(key: string): void {
+		this.seen.add(key);
+		this.recent.push(key);
+		if (this.recent.length > this.persistedLimit) this.recent.splice(0, this.recent.length - this.persistedLimit);
+		if (this.seen.size > PROCESS_MEMORY_LIMIT) this.seen.delete(this.seen.values().next().value as string);
+	}
 }
 
-/** Whether a final result of the job was delivered already, here or in the workflow's memory. */
-export function hasFinalDelivery(scope: string, staticData: IDataObject, jobId: string): boolean {
-	const seen = Array.isArray(staticData[DELIVERY_LOG_KEY]) ? (staticData[DELIVERY_LOG_KEY] as string[]) : [];
-	return FINAL_STATUSES.some(
-		(status) => recentClaims.has(`${scope}\n${jobId}:${status}`) || seen.includes(`${jobId}:${status}`),
-	);
+const memories = new Map<string, DeliveryMemory>();
+
+/** The delivery memory of one trigger (workflow and node), attached to this request's static data. */
+export function deliveryMemory(scope: string, staticData: IDataObject): DeliveryMemory {
+	let memory = memories.get(scope);
+	if (!memory) {
+		memory = new DeliveryMemory();
+		memories.set(scope, memory);
+	}
+	return memory.attach(staticData);
 }

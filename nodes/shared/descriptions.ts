@@ -106,6 +106,24 @@ export function waitProperties(provider: RenderProvider): INodeProperties[] {
 				},
 			],
 		},
+		{
+			displayName: 'Submit Options',
+			name: 'submitOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: { show: { operation: submitOperations.map((entry) => entry.value) } },
+			options: [
+				{
+					displayName: 'Max Parallel Submits',
+					name: 'maxParallelSubmits',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: provider.maxParallelSubmits },
+					default: 10,
+					description: `How many jobs are sent to ${providerName} at once. Unset, ${provider.maxParallelSubmits}: as many as its documented rate limits allow. Lower it to share the limits with other workflows.`,
+				},
+			],
+		},
 	];
 }
 

@@ -95,6 +95,11 @@ export interface RenderProvider {
 	parseCallback(body: unknown, receivedAt: Date): ParsedRender | null;
 	/** The provider's own floor for polling intervals. */
 	minPollIntervalMs: number;
+	/**
+	 * How many submits may run at once within the provider's documented rate limits. The user can
+	 * only lower it (Max Parallel Submits).
+	 */
+	maxParallelSubmits: number;
 	callbacks: CallbackDelivery;
 	/** The secret that signs (perJob) or authenticates (dashboard) callbacks, from the credential. */
 	callbackSecret(credentials: ICredentialDataDecryptedObject): string;

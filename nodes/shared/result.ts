@@ -38,6 +38,11 @@ export interface RenderResult {
 	request?: IDataObject;
 	timings?: { queueMs?: number; runMs?: number };
 	receivedAt: string;
+	/**
+	 * `jobId:status`: the same for every delivery of one job reaching one status, so a downstream
+	 * step can drop repeats (see the README's exactly-once recipe).
+	 */
+	deliveryKey?: string;
 	/** The provider's own body, base64 blobs removed. */
 	raw: IDataObject;
 }

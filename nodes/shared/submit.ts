@@ -8,10 +8,8 @@ import type { ParsedRender } from './result';
 import { isFinalStatus } from './result';
 import { isHttpUrl } from './payload';
 import { MAX_BATCH_PARAM_LENGTH, emitResults, encodeBatch } from './resume';
-import type { TrackedJob } from './wait';
-import { forEachWithLimit, pollSettings, pollUntilFinal } from './wait';
-
-const SUBMIT_CONCURRENCY = 4;
+import type { StopSignal } from './wait';
+import { ConcurrencyLimit, followJob, pollSettings } from './wait';
 
 type Submitted = Array<ParsedRender | Error | undefined>;
 
@@ -45,44 +43,67 @@ export async function runSubmitOperation(
 		return userUrl ? signedCallbackUrl(userUrl, secret, reference) : undefined;
 	};
 
-	// Waiting for callbacks submits one job after the other: the last job's URL lists the others.
-	const concurrency = waitMode === 'callback' ? 1 : SUBMIT_CONCURRENCY;
-	await forEachWithLimit([...items.keys()], concurrency, async (itemIndex) => {
-		if (submitted.some((entry) => entry instanceof Error) && !context.continueOnFail()) return;
+	// Polling starts for each job as soon as it is accepted, on its own schedule.
+	const settings = pollSettings(context.getNodeParameter('waitOptions', 0, {}) as IDataObject);
+	const statusChecks = new ConcurrencyLimit(settings.concurrency);
+	const stop: StopSignal = { stopped: false };
+	const finished: Submitted = new Array(items.length);
+	const followers: Array<Promise<void>> = [];
+	const follow = (itemIndex: number, parsed: ParsedRender) => {
+		const job = { jobId: parsed.result.jobId, itemIndex, latest: parsed };
+		followers.push(
+			followJob(context, provider, job, settings, statusChecks, stop).then((result) => {
+				finished[itemIndex] = result;
+			}),
+		);
+	};
+
+	const submitItem = async (itemIndex: number) => {
+		if (stop.stopped) return;
 		const reference = (context.getNodeParameter('correlationId', itemIndex, '') as string) || newReference();
 		try {
 			const callbackUrl = callbackUrlFor(itemIndex, reference);
 			const parsed = await operation.submit(context, { itemIndex, callbackUrl, waitMode: chosenWait });
 			parsed.result.correlationId = reference;
 			submitted[itemIndex] = parsed;
+			finished[itemIndex] = parsed;
+			if (waitMode === 'poll') follow(itemIndex, parsed);
 		} catch (error) {
 			submitted[itemIndex] = error as Error;
+			finished[itemIndex] = error as Error;
+			if (!context.continueOnFail()) stop.stopped = true;
 		}
-	});
+	};
+	const submits = new ConcurrencyLimit(maxParallelSubmits(context, provider));
+	const all = [...items.keys()];
+	// Waiting for callbacks: the last job's URL lists all the others, so it goes last.
+	const first = waitMode === 'callback' ? all.slice(0, -1) : all;
+	await Promise.all(first.map(async (itemIndex) => await submits.run(async () => await submitItem(itemIndex))));
+	if (waitMode === 'callback') await submitItem(items.length - 1);
 	throwFirstErrorUnlessContinuing(context, provider, submitted);
 
-	const tracked = trackedJobs(submitted);
-	const waitOptions = context.getNodeParameter('waitOptions', 0, {}) as IDataObject;
 	if (waitMode === 'callback') {
 		// Only the last job's callback can resume the execution; without that job, poll instead.
 		const lastJobAccepted = !(submitted[items.length - 1] instanceof Error);
+		const pending = submitted.some((entry) => entry && !(entry instanceof Error) && !isFinalStatus(entry.result.status));
 		if (batchTooLong) {
 			context.logger.warn(`${context.getNode().name}: too many items to list in one callback URL; polling instead`);
-		} else if (lastJobAccepted && tracked.some((job) => !isFinalStatus(job.latest.result.status))) {
-			await context.putExecutionToWait(new Date(Date.now() + pollSettings(waitOptions).timeoutMs));
+		} else if (lastJobAccepted && pending) {
+			await context.putExecutionToWait(new Date(Date.now() + settings.timeoutMs));
 			// What the execution shows while it waits; the resuming callback replaces it.
 			return submitted.map((entry, itemIndex) => pendingItem(entry, itemIndex));
 		}
-		waitMode = 'poll';
+		submitted.forEach((entry, itemIndex) => entry && !(entry instanceof Error) && follow(itemIndex, entry));
 	}
-
-	let finished: Submitted = submitted;
-	if (waitMode === 'poll') {
-		const polled = await pollUntilFinal(context, provider, tracked, pollSettings(waitOptions));
-		finished = [...submitted];
-		tracked.forEach((job, position) => (finished[job.itemIndex] = polled[position]));
-	}
+	await Promise.all(followers);
 	return await emitResults(context, finished, (itemIndex) => attachOptions(context, itemIndex));
+}
+
+/** The provider's parallel submits, or fewer when the user asks (Submit Options). */
+function maxParallelSubmits(context: IExecuteFunctions, provider: RenderProvider): number {
+	const options = context.getNodeParameter('submitOptions', 0, {}) as IDataObject;
+	const asked = typeof options.maxParallelSubmits === 'number' ? Math.floor(options.maxParallelSubmits) : Infinity;
+	return Math.max(1, Math.min(asked, provider.maxParallelSubmits));
 }
 
 function throwFirstErrorUnlessContinuing(
@@ -108,12 +129,6 @@ function throwFirstErrorUnlessContinuing(
 		itemIndex: failedAt,
 		description: alreadySubmitted.trim() || undefined,
 	});
-}
-
-function trackedJobs(entries: Submitted): TrackedJob[] {
-	return entries.flatMap((entry, itemIndex) =>
-		entry && !(entry instanceof Error) ? [{ jobId: entry.result.jobId, itemIndex, latest: entry }] : [],
-	);
 }
 
 function pendingItem(entry: ParsedRender | Error | undefined, itemIndex: number): INodeExecutionData {

@@ -79,6 +79,7 @@ export async function callProviderApi<T = IDataObject>(
 	};
 
 	for (let attempt = 0; ; attempt++) {
+		await waitOutRateLimit(context);
 		let response: IN8nHttpFullResponse;
 		try {
 			response = (await context.helpers.httpRequestWithAuthentication.call(
@@ -101,11 +102,30 @@ export async function callProviderApi<T = IDataObject>(
 			return parseJsonAnswer<T>(context, response, request, options);
 		}
 		if (mayRetry(statusCode, request, options) && attempt < retry.maxRetries) {
-			await sleep(retryDelayMs(attempt, retry, response.headers as IDataObject));
+			const delayMs = retryDelayMs(attempt, retry, response.headers as IDataObject);
+			if (statusCode === 429) pauseForRateLimit(context, delayMs);
+			await sleep(delayMs);
 			continue;
 		}
 		throw apiError(context, response, request, options, attempt);
 	}
+}
+
+/**
+ * When the provider answers 429 to one request, every request of the same node run (all items:
+ * submits and status checks) holds back until the provider's Retry-After, instead of each item
+ * finding the limit on its own.
+ */
+const rateLimitedUntil = new WeakMap<object, number>();
+
+function pauseForRateLimit(context: RenderContext, delayMs: number): void {
+	const until = Date.now() + delayMs;
+	rateLimitedUntil.set(context, Math.max(rateLimitedUntil.get(context) ?? 0, until));
+}
+
+async function waitOutRateLimit(context: RenderContext): Promise<void> {
+	const remainingMs = (rateLimitedUntil.get(context) ?? 0) - Date.now();
+	if (remainingMs > 0) await sleep(remainingMs);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { attachOptions, renderItems } from './binary';
-import { claimDelivery, hasFinalDelivery, rememberDelivery } from './callback-deliveries';
+import { deliveryKeyOf, deliveryMemory } from './callback-deliveries';
 import { rejectCallback, respondJson, verifyCallback } from './callback-intake';
 import { outputOptionsProperty } from './descriptions';
 import type { RenderProvider } from './provider';
@@ -56,20 +56,16 @@ export async function receiveCallback(
 	}
 
 	const { jobId, status } = parsed.result;
-	const staticData = context.getWorkflowStaticData('node') as IDataObject;
 	const scope = `${context.getWorkflow().id}:${context.getNode().id}`;
+	const memory = deliveryMemory(scope, context.getWorkflowStaticData('node') as IDataObject);
 	if (!isFinalStatus(status)) {
 		const wanted = context.getNodeParameter('emitProgress', false) === true;
-		if (!wanted || hasFinalDelivery(scope, staticData, jobId)) {
+		if (!wanted || memory.hasFinal(jobId)) {
 			respondJson(context, 200, { received: true, emitted: false, reason: `job ${jobId} is ${status}` });
 			return { noWebhookResponse: true };
 		}
 	}
-
-	const deliveryKey = `${jobId}:${status}`;
-	const claimedHere = claimDelivery(scope, deliveryKey);
-	const newToWorkflow = rememberDelivery(staticData, deliveryKey);
-	if (!claimedHere || !newToWorkflow) {
+	if (!memory.claim(deliveryKeyOf(jobId, status))) {
 		respondJson(context, 200, { received: true, duplicate: true });
 		return { noWebhookResponse: true };
 	}

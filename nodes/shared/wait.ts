@@ -36,47 +36,75 @@ export function pollSettings(options: IDataObject): PollSettings {
 }
 
 export const WAIT_TIMEOUT_CODE = 'WAIT_TIMEOUT';
-export const LOOKUP_FAILED_CODE = 'STATUS_LOOKUP_FAILED';
+
+/** At most `limit` tasks at once; the others queue in order. */
+export class ConcurrencyLimit {
+	private running = 0;
+
+	private readonly queue: Array<() => void> = [];
+
+	constructor(private readonly limit: number) {}
+
+	async run<T>(task: () => Promise<T>): Promise<T> {
+		if (this.running >= Math.max(1, this.limit)) await new Promise<void>((resolve) => this.queue.push(resolve));
+		this.running++;
+		try {
+			return await task();
+		} finally {
+			this.running--;
+			this.queue.shift()?.();
+		}
+	}
+}
+
+/** Lets every follower of one node run stop early, e.g. when a submit failed and the node throws. */
+export interface StopSignal {
+	stopped: boolean;
+}
 
 /**
- * Polls every unfinished job until all are final or the timeout passes. Nothing is lost: a job
- * still unfinished at the timeout keeps its last known status with error code WAIT_TIMEOUT, and a
- * job whose status lookup fails (after the transport's own retries) keeps its last known status
- * with error code STATUS_LOOKUP_FAILED and is not asked again.
+ * Follows one job on its own schedule until it is final or its timeout passes, from the moment it
+ * was submitted. A failed lookup (after the transport's own retries) is not the end: the job is
+ * asked again at the next interval, and only the timeout ends the wait. A job still unfinished
+ * then keeps its last known status with error code WAIT_TIMEOUT, naming the last lookup error.
  */
+export async function followJob(
+	context: RenderContext,
+	provider: RenderProvider,
+	job: TrackedJob,
+	settings: PollSettings,
+	statusChecks: ConcurrencyLimit,
+	signal: StopSignal = { stopped: false },
+): Promise<ParsedRender> {
+	let latest = job.latest;
+	let lastLookupError: string | undefined;
+	const intervalMs = Math.max(settings.intervalMs, provider.minPollIntervalMs);
+	const deadline = Date.now() + settings.timeoutMs;
+	while (!isFinalStatus(latest.result.status) && !signal.stopped) {
+		if (Date.now() + intervalMs > deadline) {
+			return withError(latest, WAIT_TIMEOUT_CODE, timeoutMessage(latest.result, settings.timeoutMs, lastLookupError));
+		}
+		await sleep(intervalMs);
+		try {
+			const fresh = await statusChecks.run(async () => await provider.fetchJob(context, job.jobId, job.itemIndex));
+			latest = withCorrelation(fresh, job.latest);
+			lastLookupError = undefined;
+		} catch (error) {
+			lastLookupError = (error as Error).message;
+		}
+	}
+	return latest;
+}
+
+/** Follows every job at once (each on its own schedule) and returns them in the same order. */
 export async function pollUntilFinal(
 	context: RenderContext,
 	provider: RenderProvider,
 	jobs: TrackedJob[],
 	settings: PollSettings,
 ): Promise<ParsedRender[]> {
-	const results = jobs.map((job) => job.latest);
-	const intervalMs = Math.max(settings.intervalMs, provider.minPollIntervalMs);
-	const deadline = Date.now() + settings.timeoutMs;
-	const unfinished = () =>
-		results.flatMap((parsed, position) =>
-			isFinalStatus(parsed.result.status) || parsed.result.error?.code === LOOKUP_FAILED_CODE ? [] : [position],
-		);
-
-	for (let open = unfinished(); open.length > 0; open = unfinished()) {
-		if (Date.now() + intervalMs > deadline) {
-			for (const position of open) {
-				results[position] = withError(results[position], WAIT_TIMEOUT_CODE, timeoutMessage(results[position].result, settings.timeoutMs));
-			}
-			break;
-		}
-		await sleep(intervalMs);
-		await forEachWithLimit(open, settings.concurrency, async (position) => {
-			const job = jobs[position];
-			try {
-				results[position] = withCorrelation(await provider.fetchJob(context, job.jobId, job.itemIndex), job.latest);
-			} catch (error) {
-				const message = `Could not get the status of job ${job.jobId}: ${(error as Error).message}`;
-				results[position] = withError(results[position], LOOKUP_FAILED_CODE, message);
-			}
-		});
-	}
-	return results;
+	const statusChecks = new ConcurrencyLimit(settings.concurrency);
+	return await Promise.all(jobs.map(async (job) => await followJob(context, provider, job, settings, statusChecks)));
 }
 
 function withCorrelation(fresh: ParsedRender, previous: ParsedRender): ParsedRender {
@@ -88,9 +116,10 @@ function withError(parsed: ParsedRender, code: string, message: string): ParsedR
 	return { ...parsed, result: { ...parsed.result, error: { code, message } } };
 }
 
-function timeoutMessage(result: RenderResult, timeoutMs: number): string {
+function timeoutMessage(result: RenderResult, timeoutMs: number, lastLookupError?: string): string {
 	const seconds = Math.round(timeoutMs / 1000);
-	return `Job ${result.jobId} was still ${result.status} after waiting ${seconds} s. It goes on at the provider: fetch it later with Get Status, or raise the timeout.`;
+	const lookup = lastLookupError ? ` The last status lookup failed: ${lastLookupError}` : '';
+	return `Job ${result.jobId} was still ${result.status} after waiting ${seconds} s. It goes on at the provider: fetch it later with Get Status, or raise the timeout.${lookup}`;
 }
 
 /** Runs `task` for every entry with at most `limit` running at once. */
@@ -99,9 +128,6 @@ export async function forEachWithLimit<T>(
 	limit: number,
 	task: (entry: T) => Promise<void>,
 ): Promise<void> {
-	let next = 0;
-	const worker = async () => {
-		while (next < entries.length) await task(entries[next++]);
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, entries.length)) }, worker));
+	const gate = new ConcurrencyLimit(limit);
+	await Promise.all(entries.map(async (entry) => await gate.run(async () => await task(entry))));
 }

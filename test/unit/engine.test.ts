@@ -8,7 +8,7 @@ import {
 	signReference,
 	signedCallbackUrl,
 } from '../../nodes/shared/callback-auth';
-import { claimDelivery, rememberDelivery } from '../../nodes/shared/callback-deliveries';
+import { DeliveryMemory, deliveryMemory } from '../../nodes/shared/callback-deliveries';
 import { looksLikeBase64Blob, providerErrorMessage, stripBase64 } from '../../nodes/shared/payload';
 import {
 	DEFAULT_RETRY_POLICY,
@@ -67,26 +67,52 @@ describe('callback signing', () => {
 	});
 });
 
-describe('duplicate suppression', () => {
-	it('remembers (job, status) keys in static data and forgets the oldest beyond the bound', () => {
-		const staticData: IDataObject = {};
-		expect(rememberDelivery(staticData, 'job-1:completed', 3)).toBe(true);
-		expect(rememberDelivery(staticData, 'job-1:completed', 3)).toBe(false);
-		expect(rememberDelivery(staticData, 'job-1:failed', 3)).toBe(true);
-		rememberDelivery(staticData, 'job-2:completed', 3);
-		rememberDelivery(staticData, 'job-3:completed', 3);
-		expect(Object.values(staticData)[0]).toHaveLength(3);
-		// job-1:completed was pushed out, so it counts as new again
-		expect(rememberDelivery(staticData, 'job-1:completed', 3)).toBe(true);
-	});
-});
+describe('delivery memory', () => {
+	/** Static data as n8n hands it to one request: a fresh copy of what was saved, saved whole afterwards. */
+	const savedCopy = (saved: IDataObject): IDataObject => JSON.parse(JSON.stringify(saved)) as IDataObject;
 
-describe('in-process delivery claims', () => {
-	it('lets one claim of a (scope, key) through and keeps scopes apart', () => {
-		expect(claimDelivery('wf-1:node-a', 'job-9:completed')).toBe(true);
-		expect(claimDelivery('wf-1:node-a', 'job-9:completed')).toBe(false);
-		expect(claimDelivery('wf-1:node-b', 'job-9:completed')).toBe(true);
-		expect(claimDelivery('wf-1:node-a', 'job-9:failed')).toBe(true);
+	it('lets the first claim of a (job, status) through and no repeat', () => {
+		const memory = new DeliveryMemory(3).attach({});
+		expect(memory.claim('job-1:completed')).toBe(true);
+		expect(memory.claim('job-1:completed')).toBe(false);
+		expect(memory.claim('job-1:failed')).toBe(true);
+		expect(memory.hasFinal('job-1')).toBe(true);
+		expect(memory.hasFinal('job-2')).toBe(false);
+	});
+
+	it('keeps the newest keys in static data, at most the bound', () => {
+		const staticData: IDataObject = {};
+		const memory = new DeliveryMemory(3).attach(staticData);
+		for (const job of ['a', 'b', 'c', 'd']) memory.claim(`${job}:completed`);
+		expect(Object.values(staticData)).toEqual([['b:completed', 'c:completed', 'd:completed']]);
+	});
+
+	it('loses no key when concurrent requests save their copies in any order', () => {
+		const memory = new DeliveryMemory();
+		// Two requests load the same saved state, claim one key each, and save last-writer-wins.
+		const first = savedCopy({});
+		const second = savedCopy({});
+		memory.attach(first).claim('job-1:completed');
+		memory.attach(second).claim('job-2:completed');
+		for (const saved of [savedCopy(second), savedCopy(first)]) {
+			expect(Object.values(saved)).toEqual([['job-1:completed', 'job-2:completed']]);
+		}
+	});
+
+	it('after a restart, knows what was saved before it', () => {
+		const before = new DeliveryMemory();
+		const saved: IDataObject = {};
+		before.attach(saved).claim('job-7:completed');
+
+		const afterRestart = new DeliveryMemory().attach(savedCopy(saved));
+		expect(afterRestart.claim('job-7:completed')).toBe(false);
+		expect(afterRestart.claim('job-8:completed')).toBe(true);
+	});
+
+	it('keeps triggers apart', () => {
+		expect(deliveryMemory('wf-1:node-a', {}).claim('job-9:completed')).toBe(true);
+		expect(deliveryMemory('wf-1:node-a', {}).claim('job-9:completed')).toBe(false);
+		expect(deliveryMemory('wf-1:node-b', {}).claim('job-9:completed')).toBe(true);
 	});
 });
 
