@@ -9,7 +9,7 @@ import { isFinalStatus } from './result';
 import { isHttpUrl } from './payload';
 import { MAX_BATCH_PARAM_LENGTH, emitResults, encodeBatch } from './resume';
 import type { StopSignal } from './wait';
-import { ConcurrencyLimit, followJob, pollSettings } from './wait';
+import { ConcurrencyLimit, WAIT_TIMEOUT_CODE, followJob, pollSettings } from './wait';
 
 type Submitted = Array<ParsedRender | Error | undefined>;
 
@@ -90,6 +90,7 @@ export async function runSubmitOperation(
 			context.logger.warn(`${context.getNode().name}: too many items to list in one callback URL; polling instead`);
 		} else if (lastJobAccepted && pending) {
 			await context.putExecutionToWait(new Date(Date.now() + settings.timeoutMs));
+			leaveTimeoutItems(context, submitted, settings.timeoutMs);
 			// What the execution shows while it waits; the resuming callback replaces it.
 			return submitted.map((entry, itemIndex) => pendingItem(entry, itemIndex));
 		}
@@ -137,6 +138,26 @@ function pendingItem(entry: ParsedRender | Error | undefined, itemIndex: number)
 		return { json: { error: entry?.message ?? 'Not submitted' }, pairedItem };
 	}
 	return { json: entry.result as unknown as IDataObject, pairedItem };
+}
+
+/**
+ * When no callback comes before the timeout, n8n resumes the execution by passing this node's
+ * input through unchanged (the node does not run again). The input the waiting execution keeps is
+ * therefore replaced by one item per job: the input item's fields, then the job as a RenderResult
+ * with error code WAIT_TIMEOUT. A timeout thus names every job; it never looks like success with
+ * the bare input. A resuming callback replaces these items with the results.
+ */
+function leaveTimeoutItems(context: IExecuteFunctions, submitted: Submitted, timeoutMs: number): void {
+	const input = context.getExecuteData().data.main;
+	const items = input[0] ?? [];
+	input[0] = submitted.map((entry, itemIndex) => {
+		const { json } = pendingItem(entry, itemIndex);
+		if (entry && !(entry instanceof Error)) {
+			const message = `No callback came for job ${entry.result.jobId} within ${Math.round(timeoutMs / 1000)} s. It goes on at the provider: fetch it with Get Status.`;
+			json.error = { code: WAIT_TIMEOUT_CODE, message };
+		}
+		return { json: { ...items[itemIndex]?.json, ...json }, pairedItem: { item: itemIndex } };
+	});
 }
 
 function executionResumeUrl(context: IExecuteFunctions): string {

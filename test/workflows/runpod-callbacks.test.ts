@@ -117,6 +117,20 @@ describe('RunPod node: Wait for Callback', () => {
 		expect(statusCalls.length).toBeGreaterThanOrEqual(2);
 	});
 
+	it('at its timeout with no callback, ends with one WAIT_TIMEOUT item per job naming the job, not the bare input', async () => {
+		world.sim.setFaults({ dropWebhooks: true });
+		const inputItems = [{ input: rawJob(20), listing: 'a' }, { input: rawJob(20), listing: 'b' }];
+		const waiting = (await runWaiting(inputItems, { waitOptions: { timeout: 1 } })).assertStatus('waiting');
+		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
+		const jobIds = [...world.sim.jobs.keys()];
+		const items = done.output('RunPod');
+		expect(items.map((item) => [item.json.jobId, (item.json.error as IDataObject)?.code, item.json.listing])).toEqual([
+			[jobIds[0], 'WAIT_TIMEOUT', 'a'],
+			[jobIds[1], 'WAIT_TIMEOUT', 'b'],
+		]);
+		expect((items[0].json.error as IDataObject).message).toMatch(/No callback came for job .* within 1 s/);
+	});
+
 	it('polls instead of waiting when the job list would not fit in one callback URL', async () => {
 		const inputItems = Array.from({ length: 70 }, (_, index) => ({ input: rawJob(10), reference: `${index}-${'x'.repeat(400)}` }));
 		const result = (
