@@ -35,7 +35,7 @@ export interface MultipartBody {
 /** `limitBytes` in the words the simulators use in their 413 answers. */
 export function describeLimit(limitBytes: number): string {
 	const megabytes = Math.round((limitBytes / 1_000_000) * 100) / 100;
-	return `${megabytes} MB (${limitBytes} bytes)`;
+	return megabytes > 0 ? `${megabytes} MB (${limitBytes} bytes)` : `${limitBytes} bytes`;
 }
 
 /** Reads the whole body; more than `limitBytes` is answered 413 with `tooLargeMessage`. */

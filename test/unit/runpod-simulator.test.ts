@@ -139,9 +139,14 @@ describe('RunPod simulator', () => {
 			expect(noInput.status).toBe(400);
 			expect(noInput.data.error).toMatch(/input/);
 
-			const badJson = await api.post('/run', '{"input": ', { headers: { 'content-type': 'application/json' } });
+			// transformRequest: axios would otherwise send a string that is not JSON as a JSON string literal.
+			const badJson = await api.post('/run', '{"input": ', {
+				headers: { 'content-type': 'application/json' },
+				transformRequest: [(data) => data],
+			});
 			expect(badJson.status).toBe(400);
 			expect(typeof badJson.data.error).toBe('string');
+			expect(badJson.data.error).toMatch(/^Invalid JSON body/);
 
 			const badTtl = await submit({ input: { x: 1 }, policy: { ttl: 5 } });
 			expect(badTtl.status).toBe(400);
