@@ -58,7 +58,9 @@ export async function startLocalSimulators(options: {
 			}
 			const started = await simulator.start({ port: options.firstPort + index, log, env });
 			running.push(started);
-			services.push({ providerId: provider.id, name: simulator.name, url: started.url, credential: started.credential });
+			// The credential type is the registry's, so a simulator cannot point npm start at another one.
+			const credential = { ...started.credential, type: new provider.credential().name };
+			services.push({ providerId: provider.id, name: simulator.name, url: started.url, credential });
 			log(`${simulator.name} ${started.url}`);
 		}
 	} catch (error) {

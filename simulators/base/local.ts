@@ -13,8 +13,8 @@ export interface LocalSimulatorCredential {
 export interface RunningLocalSimulator {
 	/** Where the simulator answers (its API base). */
 	url: string;
-	/** The n8n credential that points at it. */
-	credential: LocalSimulatorCredential;
+	/** The n8n credential that points at it; its type comes from the provider registry. */
+	credential: Omit<LocalSimulatorCredential, 'type'>;
 	close(): Promise<void>;
 }
 

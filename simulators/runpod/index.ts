@@ -140,7 +140,6 @@ export const localSimulator: LocalSimulator = {
 			url: sim.baseUrl,
 			credential: {
 				name: 'RunPod (local simulator)',
-				type: 'runPodApi',
 				data: { apiKey: sim.apiKey, baseUrl: sim.baseUrl, restUrl: sim.restUrl },
 			},
 			close: () => sim.close(),
