@@ -11,9 +11,9 @@ import { attachOptions, renderItems } from './binary';
 import { rejectCallback, respondJson, verifyCallback } from './callback-intake';
 import type { RenderContext, RenderProvider } from './provider';
 import type { ParsedRender, RenderResult } from './result';
+import { isFinalStatus } from './result';
 import { isPlainObject } from './payload';
-import type { TrackedJob } from './wait';
-import { pollSettings, pollUntilFinal } from './wait';
+import { ConcurrencyLimit, followJob, pollSettings } from './wait';
 
 /**
  * The webhook of every action node that can Wait for Callback: n8n routes a waiting execution's
@@ -34,8 +34,13 @@ export const RESUME_WEBHOOKS: INodeTypeDescription['webhooks'] = [
  * The webhook of a node that waits for callbacks. n8n resumes a waiting execution only once, and
  * keeps nothing a node could write while it waits, so the jobs travel in the callback URLs: every
  * job's callback is answered at once, the last item's job carries the list of all the others, and
- * its callback resumes the execution: this handler then polls any job not finished yet and emits
- * every item's result. The other callbacks only confirm receipt.
+ * its callback resumes the execution with every item's result. The other callbacks only confirm
+ * receipt.
+ *
+ * The resuming callback looks every other job up once. When all are final, the results go back to
+ * n8n and n8n answers the provider itself, only after it has stored the resume: a crash before
+ * that leaves the provider retrying instead of a result lost behind a 200. Jobs still running are
+ * polled to the end, which can outlast the provider's patience, so then the answer goes first.
  */
 export async function resumeAfterCallback(
 	context: IWebhookFunctions,
@@ -49,23 +54,41 @@ export async function resumeAfterCallback(
 	}
 	const others = decodeBatch(verified.extras.batch);
 	if (!others) return rejectCallback(context, 400, 'The callback URL’s job list is damaged.');
-	respondJson(context, 200, { received: true });
 
 	const entries: Array<BatchEntry | ParsedRender> = [...others, verified.parsed];
-	const tracked: TrackedJob[] = entries.flatMap((entry, itemIndex) => {
-		const latest = 'result' in entry ? entry : pendingRender(provider, entry);
-		return latest ? [{ jobId: latest.result.jobId, itemIndex, latest }] : [];
-	});
-	const settings = pollSettings(context.getNodeParameter('waitOptions', {}) as IDataObject);
-	const polled = await pollUntilFinal(context, provider, tracked, settings);
-
 	const finished: Array<ParsedRender | Error> = entries.map((entry) =>
-		'result' in entry ? entry : new Error(entry.error ?? 'The job was not submitted'),
+		'result' in entry ? entry : (pendingRender(provider, entry) ?? new Error(entry.error ?? 'The job was not submitted')),
 	);
-	tracked.forEach((job, position) => (finished[job.itemIndex] = polled[position]));
+	const settings = pollSettings(context.getNodeParameter('waitOptions', {}) as IDataObject);
+	const statusChecks = new ConcurrencyLimit(settings.concurrency);
+	const unfinished = (): number[] =>
+		finished.flatMap((entry, itemIndex) => (entry instanceof Error || isFinalStatus(entry.result.status) ? [] : [itemIndex]));
+
+	await Promise.all(
+		unfinished().map(async (itemIndex) => {
+			const latest = finished[itemIndex] as ParsedRender;
+			try {
+				const fresh = await statusChecks.run(async () => await provider.fetchJob(context, latest.result.jobId, itemIndex));
+				finished[itemIndex] = { ...fresh, result: { ...fresh.result, correlationId: latest.result.correlationId } };
+			} catch {
+				// Still unknown: polled below like any unfinished job.
+			}
+		}),
+	);
+	const stillRunning = unfinished();
+	if (stillRunning.length > 0) {
+		respondJson(context, 200, { received: true });
+		await Promise.all(
+			stillRunning.map(async (itemIndex) => {
+				const latest = finished[itemIndex] as ParsedRender;
+				const job = { jobId: latest.result.jobId, itemIndex, latest };
+				finished[itemIndex] = await followJob(context, provider, job, settings, statusChecks);
+			}),
+		);
+	}
 	const options = attachOptions(context);
 	const items = await emitResults(context, finished, () => options);
-	return { noWebhookResponse: true, workflowData: [items] };
+	return stillRunning.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { workflowData: [items] };
 }
 
 /** What the last job's callback URL says of an earlier item: its job, or why it has none. */

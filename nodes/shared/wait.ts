@@ -96,17 +96,6 @@ export async function followJob(
 	return latest;
 }
 
-/** Follows every job at once (each on its own schedule) and returns them in the same order. */
-export async function pollUntilFinal(
-	context: RenderContext,
-	provider: RenderProvider,
-	jobs: TrackedJob[],
-	settings: PollSettings,
-): Promise<ParsedRender[]> {
-	const statusChecks = new ConcurrencyLimit(settings.concurrency);
-	return await Promise.all(jobs.map(async (job) => await followJob(context, provider, job, settings, statusChecks)));
-}
-
 function withCorrelation(fresh: ParsedRender, previous: ParsedRender): ParsedRender {
 	const { correlationId } = previous.result;
 	return correlationId ? { ...fresh, result: { ...fresh.result, correlationId } } : fresh;
@@ -120,14 +109,4 @@ function timeoutMessage(result: RenderResult, timeoutMs: number, lastLookupError
 	const seconds = Math.round(timeoutMs / 1000);
 	const lookup = lastLookupError ? ` The last status lookup failed: ${lastLookupError}` : '';
 	return `Job ${result.jobId} was still ${result.status} after waiting ${seconds} s. It goes on at the provider: fetch it later with Get Status, or raise the timeout.${lookup}`;
-}
-
-/** Runs `task` for every entry with at most `limit` running at once. */
-export async function forEachWithLimit<T>(
-	entries: T[],
-	limit: number,
-	task: (entry: T) => Promise<void>,
-): Promise<void> {
-	const gate = new ConcurrencyLimit(limit);
-	await Promise.all(entries.map(async (entry) => await gate.run(async () => await task(entry))));
 }

@@ -16,7 +16,7 @@ import {
 	parseRetryAfterMs,
 	retryDelayMs,
 } from '../../nodes/shared/transport';
-import { forEachWithLimit } from '../../nodes/shared/wait';
+import { ConcurrencyLimit } from '../../nodes/shared/wait';
 import { makePng } from '../../simulators/png';
 
 describe('callback signing', () => {
@@ -181,18 +181,29 @@ describe('binary helpers', () => {
 });
 
 describe('bounded concurrency', () => {
-	it('never runs more than the limit at once and runs every entry', async () => {
+	it('never runs more than the limit at once, runs every task, and starts them in order', async () => {
+		const limit = new ConcurrencyLimit(3);
 		let running = 0;
 		let peak = 0;
-		const done: number[] = [];
-		await forEachWithLimit([1, 2, 3, 4, 5, 6, 7], 3, async (entry) => {
-			running++;
-			peak = Math.max(peak, running);
-			await new Promise((resolve) => setImmediate(resolve));
-			done.push(entry);
-			running--;
-		});
+		const started: number[] = [];
+		await Promise.all(
+			[1, 2, 3, 4, 5, 6, 7].map(async (entry) =>
+				await limit.run(async () => {
+					started.push(entry);
+					running++;
+					peak = Math.max(peak, running);
+					await new Promise((resolve) => setImmediate(resolve));
+					running--;
+				}),
+			),
+		);
 		expect(peak).toBe(3);
-		expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+		expect(started).toEqual([1, 2, 3, 4, 5, 6, 7]);
+	});
+
+	it('frees its slot when a task fails', async () => {
+		const limit = new ConcurrencyLimit(1);
+		await expect(limit.run(async () => await Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+		await expect(limit.run(async () => await Promise.resolve('next'))).resolves.toBe('next');
 	});
 });
