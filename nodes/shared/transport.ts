@@ -202,7 +202,11 @@ function apiError(
 	const { statusCode } = response;
 	const providerMessage = providerErrorMessage(response.body) ?? 'no message';
 	const retried = retries > 0 ? ` (after ${retries} retries)` : '';
-	const hint = STATUS_HINTS[statusCode] ?? (statusCode >= 500 ? 'The provider had an internal error.' : '');
+	const notRetried =
+		isRetryable(statusCode) && !mayRetry(statusCode, request, options)
+			? ' Not retried: the provider may have created it anyway, and a second request could create (and bill) it twice. Check before sending it again.'
+			: '';
+	const hint = (STATUS_HINTS[statusCode] ?? (statusCode >= 500 ? 'The provider had an internal error.' : '')) + notRetried;
 	const errorBody = isPlainObject(response.body) ? response.body : { body: String(response.body) };
 	return new NodeApiError(context.getNode(), errorBody as JsonObject, {
 		message: `${options.providerName} answered ${statusCode}${retried}: ${providerMessage}`,

@@ -242,6 +242,15 @@ describe('RunPod node: errors say what to fix and lose nothing', () => {
 		expect(world.sim.requests).toHaveLength(5);
 	});
 
+	it('a 500 to Run is not retried, since RunPod may have queued the job, and the error says so', async () => {
+		world.sim.setFaults({ failNext: 1 });
+		const result = await run({ operation: 'run', waitFor: 'none' });
+		result.assertStatus('error');
+		expect(result.error?.message).toMatch(/answered 500: Internal Server Error/);
+		expect(result.error?.description).toMatch(/Not retried: the provider may have created it anyway/);
+		expect(world.sim.requests.filter((request) => request.path.endsWith('/run'))).toHaveLength(1);
+	});
+
 	it('an unreachable API is reported with the network error, not retried forever', async () => {
 		const result = await run({ operation: 'health' }, [{}], runPodCredentials(world.sim, { baseUrl: 'http://127.0.0.1:9/v2' }));
 		result.assertStatus('error');
