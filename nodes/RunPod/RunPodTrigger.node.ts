@@ -1,5 +1,7 @@
 import type {
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -7,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { receiveCallback, triggerProperties } from '../shared/trigger';
+import { emitReceivedRenders, receiveCallback, triggerProperties } from '../shared/trigger';
 import { runPodProvider } from './provider';
 
 export class RunPodTrigger implements INodeType {
@@ -68,5 +70,9 @@ export class RunPodTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveCallback(this, runPodProvider);
+	}
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await emitReceivedRenders(this);
 	}
 }

@@ -1,10 +1,18 @@
-import type { IDataObject, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { attachOptions, renderItems } from './binary';
 import { deliveryKeyOf, deliveryMemory } from './callback-deliveries';
 import { rejectCallback, respondJson, verifyCallback } from './callback-intake';
 import { outputOptionsProperty } from './descriptions';
 import type { RenderProvider } from './provider';
+import type { ParsedRender } from './result';
 import { isFinalStatus } from './result';
 
 /** The parameters every provider trigger has, after its own. */
@@ -29,10 +37,18 @@ export function triggerProperties(providerName: string): INodeProperties[] {
 	];
 }
 
+/** Where the webhook hands the verified render to the trigger's execute(). */
+const RECEIVED_RENDER = 'receivedRender';
+
 /**
  * A provider's callback arriving at its trigger: verify the URL (401), parse the body (400),
- * optionally confirm it with the API, drop repeats and stale progress, answer 200 at once, then
- * emit the RenderResult with its images as binary data.
+ * optionally confirm it with the API, drop repeats and stale progress (answered 200 here), then
+ * return the render for the execution.
+ *
+ * n8n answers that last case itself, and only once it has stored the new execution (queued it, in
+ * queue mode): a crash before that leaves the provider retrying instead of a result lost behind a
+ * 200. Downloading images happens after the answer, in execute(), so the answer waits for nothing
+ * but n8n.
  */
 export async function receiveCallback(
 	context: IWebhookFunctions,
@@ -69,8 +85,20 @@ export async function receiveCallback(
 		respondJson(context, 200, { received: true, duplicate: true });
 		return { noWebhookResponse: true };
 	}
+	return { workflowData: [[{ json: { [RECEIVED_RENDER]: parsed as unknown as IDataObject } }]] };
+}
 
-	respondJson(context, 200, { received: true });
-	const items = await renderItems(context, parsed, attachOptions(context));
-	return { noWebhookResponse: true, workflowData: [items] };
+/**
+ * The execute() of every trigger: n8n runs it as the execution's first step, with what the
+ * webhook returned. It turns each received render into the RenderResult item, images as files.
+ */
+export async function emitReceivedRenders(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const output: INodeExecutionData[] = [];
+	for (const [itemIndex, item] of context.getInputData().entries()) {
+		const parsed = item.json[RECEIVED_RENDER] as unknown as ParsedRender | undefined;
+		if (!parsed) continue;
+		const items = await renderItems(context, parsed, attachOptions(context, itemIndex));
+		output.push(...items.map((entry) => ({ ...entry, pairedItem: { item: itemIndex } })));
+	}
+	return [output];
 }

@@ -191,11 +191,11 @@ describe('RunPod Trigger', () => {
 	};
 	afterEach(async () => await trigger?.deactivate());
 
-	it('emits the RenderResult with images as binary and answers 200 at once', async () => {
+	it('emits the RenderResult with images as binary; n8n itself answers 200 once the execution exists', async () => {
 		await activate();
 		const answer = await post(signedUrl('order-9'), fixture('callback-completed-two-pngs.json'));
 		expect(answer.status).toBe(200);
-		expect(answer.data).toEqual({ received: true });
+		expect(answer.data).toEqual({ message: 'Workflow was started' });
 
 		const [execution] = await trigger.waitForExecutions(1);
 		const [item] = execution.assertStatus('success').output('RunPod Trigger');
@@ -220,7 +220,7 @@ describe('RunPod Trigger', () => {
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(trigger.executions()).toHaveLength(1);
 		// A new status of the same job is not a repeat.
-		expect((await post(signedUrl('r'), { ...body, status: 'FAILED', error: 'late failure' })).data).toEqual({ received: true });
+		expect((await post(signedUrl('r'), { ...body, status: 'FAILED', error: 'late failure' })).data).toEqual({ message: 'Workflow was started' });
 		await trigger.waitForExecutions(2);
 	});
 
@@ -270,6 +270,34 @@ describe('RunPod Trigger', () => {
 		expect(badStatus.data.error).toMatch(/unknown status 'EXPLODED'/);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(trigger.executions()).toHaveLength(0);
+	});
+
+	it('refuses a form-encoded body with 400, even a signed one that would read as a result', async () => {
+		await activate();
+		const form = await post(signedUrl('f'), 'id=job-f&status=COMPLETED&output=x', { 'content-type': 'application/x-www-form-urlencoded' });
+		expect(form.status).toBe(400);
+		expect(form.data.error).toMatch(/application\/x-www-form-urlencoded: a JSON body was expected/);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(trigger.executions()).toHaveLength(0);
+	});
+
+	it('emits only final statuses by default; progress on request, and never after the final one', async () => {
+		await activate();
+		const running = await post(signedUrl('p'), { id: 'job-p', status: 'IN_PROGRESS' });
+		expect([running.status, running.data]).toEqual([200, { received: true, emitted: false, reason: 'job job-p is running' }]);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(trigger.executions()).toHaveLength(0);
+		await trigger.deactivate();
+
+		await activate({ emitProgress: true });
+		expect((await post(signedUrl('q'), { id: 'job-q', status: 'IN_PROGRESS' })).status).toBe(200);
+		expect((await post(signedUrl('q'), { id: 'job-q', status: 'COMPLETED', output: {} })).status).toBe(200);
+		const late = await post(signedUrl('q'), { id: 'job-q', status: 'IN_PROGRESS' });
+		expect(late.data).toEqual({ received: true, emitted: false, reason: 'job job-q is running' });
+		const executions = await trigger.waitForExecutions(2);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(trigger.executions()).toHaveLength(2);
+		expect(executions.map((execution) => execution.json('RunPod Trigger')[0].status)).toEqual(['running', 'completed']);
 	});
 
 	it('turns failure callbacks into failed RenderResults', async () => {
