@@ -155,19 +155,32 @@ for (const version of VERSIONS) {
 			);
 		});
 
-		check(ctx, '2. example 1: webhook -> RunPod Wait for Callback -> saved file + email', async ({ t, product, executionIds, note }) => {
+		check(ctx, '2. example 1: webhook (400 without prompt, 202 naming where the result goes) -> RunPod Wait for Callback -> saved file + email', async ({ t, product, executionIds, note }) => {
 			const { client, n8n, services } = product;
 			const workflow = exampleWorkflow(product, '1-');
-			const listing = `e2e-${slug(version)}-${randomTag()}`;
+			// A listing id from outside, with a slash: the saved file's name must still be safe.
+			const listing = `e2e/${slug(version)}-${randomTag()}`;
+			const safeListing = listing.replace(/[^A-Za-z0-9._-]+/g, '_');
 			const known = new Set((await listExecutions(client, workflow.id)).map((execution) => String(execution.id)));
-
-			const response = await fetch(`${n8n.url}/webhook/render-listing`, {
+			const post = (body) => fetch(`${n8n.url}/webhook/render-listing`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ prompt: 'sunny scandinavian living room', listing }),
+				body: JSON.stringify(body),
 			});
+
+			// No prompt: a 400 that says what to send, and no render.
+			const refused = await post({ listing });
+			const refusal = await refused.text();
+			assert.equal(refused.status, 400, `a request without prompt answered ${refused.status}: ${refusal}`);
+			assert.match(JSON.parse(refusal).error, /prompt/, `the 400 names the missing field: ${refusal}`);
+
+			const response = await post({ prompt: 'sunny scandinavian living room', listing });
 			const answer = await response.text();
-			assert.equal(response.status, 200, `POST /webhook/render-listing answered ${response.status}: ${answer}`);
+			assert.equal(response.status, 202, `POST /webhook/render-listing answered ${response.status}: ${answer}`);
+			const accepted = JSON.parse(answer);
+			assert.equal(accepted.reference, listing, `the answer echoes the reference: ${answer}`);
+			assert.equal(accepted.result?.email, 'client@example.com', `the answer says where the mail goes: ${answer}`);
+			assert.ok(accepted.result?.file?.startsWith(path.join(product.rendersDir, `${safeListing}-`)), `the answer names the file: ${answer}`);
 
 			// Poll quickly: the simulator takes ~3.3 s (queue + run), so the waiting state is visible.
 			let waitingSeen = false;
@@ -221,7 +234,7 @@ for (const version of VERSIONS) {
 			assert.ok(attachment.size > 0, `attachment size ${attachment.size}`);
 			assert.equal(attachment.filename, output.fileName);
 
-			const file = path.join(product.rendersDir, `${listing}-${output.fileName}`);
+			const file = path.join(product.rendersDir, `${safeListing}-${output.fileName}`);
 			const bytes = await waitFor(`${file} to exist`, () => fs.existsSync(file) && fs.readFileSync(file), { timeoutMs: 5000 });
 			assert.ok(bytes.subarray(0, 8).equals(PNG_SIGNATURE), `${file} is a PNG`);
 			assert.equal(bytes.length, attachment.size, 'saved file and mail attachment have the same size');
@@ -244,7 +257,10 @@ for (const version of VERSIONS) {
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ prompt: 'modern kitchen, white oak', listing }),
 			});
-			assert.equal(response.status, 200, `POST /webhook/submit-render answered ${response.status}: ${await response.text()}`);
+			const answer = await response.text();
+			assert.equal(response.status, 200, `POST /webhook/submit-render answered ${response.status}: ${answer}`);
+			const answeredJobId = JSON.parse(answer).jobId;
+			assert.ok(answeredJobId, `the caller gets the submitted job's id: ${answer}`);
 
 			const submitted = await waitForFinishedExecution(client, submitter.id, { afterIds: knownA, onSeen: track });
 			assert.equal(submitted.status, 'success', `execution ${submitted.id} of example 2a ended "${submitted.status}"`);
@@ -253,6 +269,7 @@ for (const version of VERSIONS) {
 			assert.ok(['pending', 'running'].includes(submittedItem.json.status), `Don't Wait emits the job as submitted: ${short(submittedItem.json)}`);
 			const { jobId } = submittedItem.json;
 			assert.ok(jobId, 'the submitted job has an id');
+			assert.equal(answeredJobId, jobId, 'the caller was told the id of the job that was submitted');
 
 			const received = await waitForFinishedExecution(client, receiver.id, { afterIds: knownB, onSeen: track });
 			assert.equal(received.status, 'success', `execution ${received.id} of example 2b ended "${received.status}"`);
