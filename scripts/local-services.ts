@@ -1,7 +1,7 @@
 /**
- * The stand-ins the local n8n talks to: the provider simulators, an SMTP sink and a Slack-style
- * webhook sink, on fixed loopback ports so that the imported credentials and workflows point at
- * them. Started by product.mjs as a child process; prints one line `local services ready {json}`
+ * The stand-ins the local n8n talks to: the provider simulators (one per provider of the registry,
+ * simulators/local.ts), an SMTP sink and a Slack-style webhook sink, on fixed loopback ports so
+ * that the imported credentials and workflows point at them. Started by product.mjs as a child process; prints one line `local services ready {json}`
  * (the services and the credentials that reach them), then runs until SIGTERM/SIGINT/SIGHUP or
  * until its parent goes away (its stdin closes). Ports: RENDER_HOOKS_FIRST_PORT (default 5681) for
  * the HTTP sink, the next for the SMTP sink, then one per provider simulator.
@@ -9,44 +9,16 @@
  * The sinks keep what they receive in memory: a restart forgets every mail and post.
  */
 import { startSinks } from '../simulators/sinks';
-import { startRunPodSimulator } from '../simulators/runpod';
-import { RunPodApi } from '../credentials/RunPodApi.credentials';
-
-interface LocalService {
-	providerId: string;
-	name: string;
-	url: string;
-	credential: { name: string; type: string; data: Record<string, unknown> };
-}
+import { startLocalSimulators } from '../simulators/local';
 
 const FIRST_PORT = Number(process.env.RENDER_HOOKS_FIRST_PORT ?? 5681);
 
-async function startSimulators(firstPort: number): Promise<{ services: LocalService[]; close(): Promise<void> }> {
-	const runPod = await startRunPodSimulator({
-		port: firstPort,
-		apiKey: 'rp_local_demo_key',
-		// Long enough to watch a job queue and run in the editor, short enough not to bore.
-		queueMs: Number(process.env.RENDER_HOOKS_QUEUE_MS ?? 800),
-		runMs: Number(process.env.RENDER_HOOKS_RUN_MS ?? 2500),
-		webhookRetryDelayMs: 2000,
-	});
-	const service: LocalService = {
-		providerId: 'runPod',
-		name: 'RunPod simulator',
-		url: runPod.baseUrl,
-		credential: {
-			name: 'RunPod (local simulator)',
-			type: new RunPodApi().name,
-			data: { apiKey: runPod.apiKey, baseUrl: runPod.baseUrl, restUrl: runPod.restUrl },
-		},
-	};
-	return { services: [service], close: () => runPod.close() };
-}
-
 async function main() {
 	const sinks = await startSinks({ httpPort: FIRST_PORT, smtpPort: FIRST_PORT + 1 });
-	const simulators = await startSimulators(FIRST_PORT + 2);
+	const notes: string[] = [];
+	const simulators = await startLocalSimulators({ firstPort: FIRST_PORT + 2, env: process.env, log: (line) => notes.push(line) });
 	const lines = [
+		...notes.filter((line) => line.startsWith('no simulator')),
 		...simulators.services.map((service) => `${service.name.padEnd(22)} ${service.url}`),
 		`${'SMTP sink'.padEnd(22)} 127.0.0.1:${sinks.smtpPort} (received mails: ${sinks.httpUrl}/mails)`,
 		`${'Slack-style sink'.padEnd(22)} ${sinks.httpUrl}/slack/… (received posts: ${sinks.httpUrl}/posts)`,
