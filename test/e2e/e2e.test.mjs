@@ -173,6 +173,10 @@ for (const version of VERSIONS) {
 			const refusal = await refused.text();
 			assert.equal(refused.status, 400, `a request without prompt answered ${refused.status}: ${refusal}`);
 			assert.match(JSON.parse(refusal).error, /prompt/, `the 400 names the missing field: ${refusal}`);
+			const refusedRun = await waitForFinishedExecution(client, workflow.id, { afterIds: known });
+			const refusedNodes = Object.keys((await getExecution(client, refusedRun.id)).data?.resultData?.runData ?? {});
+			assert.ok(!refusedNodes.includes('RunPod'), `the refused request submitted no job (nodes run: ${refusedNodes.join(', ')})`);
+			known.add(String(refusedRun.id));
 
 			const response = await post({ prompt: 'sunny scandinavian living room', listing });
 			const answer = await response.text();
