@@ -6,7 +6,7 @@
  *   node scripts/dev-tree.mjs           install if needed, then exit
  *   import { ensureDevTree } from ...   the same from a script
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,9 +53,10 @@ export function devTreeProblem(root = REPO_ROOT) {
 	return '';
 }
 
-function countPackages(root) {
+/** Size of node_modules in MB (`du`), or 0 before it exists. */
+function nodeModulesMegabytes(root) {
 	try {
-		return fs.readdirSync(path.join(root, 'node_modules')).filter((name) => !name.startsWith('.')).length;
+		return Math.round(Number(execFileSync('du', ['-sk', path.join(root, 'node_modules')], { encoding: 'utf8' }).split(/\s/)[0]) / 1024);
 	} catch {
 		return 0;
 	}
@@ -70,7 +71,7 @@ export async function ensureDevTree({ root = REPO_ROOT } = {}) {
 	say('npm may warn "EBADENGINE isolated-vm ... node >=24": a dependency of n8n-workflow\'s expression sandbox, unused by the tests and npm start; harmless.');
 	const child = spawn('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
 	const heartbeat = setInterval(() => {
-		say(`npm ci: ${Math.round((Date.now() - startedAt) / 1000)} s, ${countPackages(root)} top-level packages in node_modules so far`);
+		say(`npm ci: ${Math.round((Date.now() - startedAt) / 1000)} s, node_modules ${nodeModulesMegabytes(root)} MB of about 950 MB`);
 	}, 15_000);
 	const forward = (signal) => child.kill(signal);
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);

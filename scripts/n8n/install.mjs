@@ -123,10 +123,12 @@ export async function ensureN8n({ version = DEFAULT_N8N_VERSION } = {}) {
 	});
 }
 
-/** Tarballs npm has fetched so far, from its http log lines. */
-async function downloadedTarballs(logFile) {
+/** What npm has fetched so far, from its http log lines: package manifests (resolving) and tarballs. */
+async function npmFetches(logFile) {
 	const text = await fsp.readFile(logFile, 'utf8').catch(() => '');
-	return (text.match(/http fetch GET 200 \S+\.tgz/g) ?? []).length;
+	const fetches = text.match(/http fetch GET 200 \S+/g) ?? [];
+	const tarballs = fetches.filter((line) => line.endsWith('.tgz')).length;
+	return { manifests: fetches.length - tarballs, tarballs };
 }
 
 async function installN8n(version, dir, marker) {
@@ -146,7 +148,8 @@ async function installN8n(version, dir, marker) {
 		cwd: dir, env, logFile, timeoutMs: 30 * MINUTE,
 	});
 	await withHeartbeat(`npm install n8n@${version}`, install, async () => {
-		const [tarballs, bytes] = await Promise.all([downloadedTarballs(logFile), folderSize(path.join(dir, 'node_modules'))]);
+		const [{ manifests, tarballs }, bytes] = await Promise.all([npmFetches(logFile), folderSize(path.join(dir, 'node_modules'))]);
+		if (!tarballs) return `resolving the dependency tree (${manifests} package manifests fetched)`;
 		return `${tarballs} packages downloaded, ${megabytes(bytes)} of ~${megabytes(N8N_INSTALL_BYTES)} on disk`;
 	});
 	// sqlite3 (the default database) has no usable binary without its install script: compile it
