@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { ACCEPTED_CALLBACK_ANSWER } from '../shared/resume';
 import { emitReceivedRenders, receiveCallback, triggerProperties } from '../shared/trigger';
 import { runPodProvider } from './provider';
 
@@ -30,6 +31,7 @@ export class RunPodTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				responseData: ACCEPTED_CALLBACK_ANSWER,
 				path: 'callback',
 			},
 		],

@@ -162,7 +162,8 @@ export function evaluateResponseOptions(
 	return {
 		responseMode: evaluate<string>('responseMode', 'onReceived') ?? 'onReceived',
 		responseCode: Number(evaluate<number>('responseCode', 200) ?? 200),
-		responseData: evaluate<string>('responseData'),
+		// n8n evaluates it with this default, and answers the default's name as text when unset.
+		responseData: evaluate<string>('responseData', 'firstEntryJson'),
 		responsePropertyName: evaluate<string>('responsePropertyName'),
 	};
 }

@@ -71,7 +71,7 @@ describe('RunPod node: Wait for Callback', () => {
 		await waitUntil(() => world.sim.jobs.get(job.id)?.status === 'COMPLETED');
 		const callback = await post(job.webhook as string, { ...(await statusOf(job.id)), input: job.input, webhook: job.webhook });
 		// Every job is final: n8n itself answers, once it has stored the resume.
-		expect([callback.status, callback.data]).toEqual([200, { message: 'Workflow was started' }]);
+		expect([callback.status, callback.data]).toEqual([200, { received: true }]);
 
 		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
 		const [item] = done.output('RunPod');
@@ -195,7 +195,7 @@ describe('RunPod Trigger', () => {
 		await activate();
 		const answer = await post(signedUrl('order-9'), fixture('callback-completed-two-pngs.json'));
 		expect(answer.status).toBe(200);
-		expect(answer.data).toEqual({ message: 'Workflow was started' });
+		expect(answer.data).toEqual({ received: true });
 
 		const [execution] = await trigger.waitForExecutions(1);
 		const [item] = execution.assertStatus('success').output('RunPod Trigger');
@@ -220,7 +220,7 @@ describe('RunPod Trigger', () => {
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(trigger.executions()).toHaveLength(1);
 		// A new status of the same job is not a repeat.
-		expect((await post(signedUrl('r'), { ...body, status: 'FAILED', error: 'late failure' })).data).toEqual({ message: 'Workflow was started' });
+		expect((await post(signedUrl('r'), { ...body, status: 'FAILED', error: 'late failure' })).data).toEqual({ received: true });
 		await trigger.waitForExecutions(2);
 	});
 
