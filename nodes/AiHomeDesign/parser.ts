@@ -1,18 +1,19 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { RenderPayloadError } from '../shared/result';
-import { describeValue, isPlainObject, stripBase64 } from '../shared/payload';
-import type { ParsedRender, RenderError, RenderOutput, RenderResult, RenderStatus } from '../shared/result';
+import { echoedRequest, firstText, isPlainObject, jobBody, knownStatus, parsedRender, providerError, statusWords, stripBase64, unexpectedBody } from '../shared/payload';
+import type { FoundImage } from '../shared/payload';
+import type { ParsedRender, RenderError } from '../shared/result';
 
 /** The `provider` of every AI Home Design RenderResult. */
 export const AI_HOME_DESIGN_PROVIDER = 'aiHomeDesign';
 
-const AI_HOME_DESIGN_STATUSES = new Map<string, RenderStatus>([
-	['pending', 'pending'],
-	['processing', 'running'],
-	['done', 'completed'],
-	['failed', 'failed'],
-]);
+const AI_HOME_DESIGN_STATUSES = statusWords({
+	pending: ['pending'],
+	running: ['processing'],
+	completed: ['done'],
+	failed: ['failed'],
+});
 
 /** Fields of a process that say what was asked for. */
 const REQUEST_FIELDS = ['tool', 'order_id'];
@@ -23,20 +24,15 @@ const REQUEST_FIELDS = ['tool', 'order_id'];
  * status "done" or "failed".
  */
 export function parseAiHomeDesignCallback(
-	body: unknown,
+	answer: unknown,
 	receivedAt: Date = new Date(),
 ): ParsedRender {
-	if (
-		!isPlainObject(body) ||
-		typeof body.process_id !== 'string' ||
-		body.process_id === '' ||
-		typeof body.status !== 'string'
-	) {
-		throw new RenderPayloadError(
-			`AI Home Design webhook needs a string 'process_id' and a 'status'; got ${describeValue(body)}`,
-		);
-	}
-	return parseProcess(body.process_id, body, body, receivedAt);
+	const { body, jobId } = jobBody(
+		answer,
+		'process_id',
+		"AI Home Design webhook needs a string 'process_id' and a 'status'",
+	);
+	return parseProcess(jobId, body, body, receivedAt);
 }
 
 /**
@@ -50,8 +46,9 @@ export function parseAiHomeDesignProcess(
 ): ParsedRender {
 	const details = unwrapProcess(body);
 	if (!details || typeof details.status !== 'string') {
-		throw new RenderPayloadError(
-			`AI Home Design process needs a 'status' (at the top level or in 'data'); got ${describeValue(body)}`,
+		throw unexpectedBody(
+			"AI Home Design process needs a 'status' (at the top level or in 'data')",
+			body,
 		);
 	}
 	const id = processId !== '' ? processId : processIdIn(details);
@@ -83,38 +80,35 @@ function parseProcess(
 	receivedAt: Date,
 ): ParsedRender {
 	const reportedStatus = details.status as string;
-	let status = AI_HOME_DESIGN_STATUSES.get(reportedStatus);
-	if (status === undefined) {
-		throw new RenderPayloadError(
-			`AI Home Design process ${processId} has the unknown status '${reportedStatus}'; expected one of ${[...AI_HOME_DESIGN_STATUSES.keys()].join(', ')}`,
-		);
-	}
-	const outputs = assetOutputs(details.final_assets);
+	let status = knownStatus(
+		AI_HOME_DESIGN_STATUSES,
+		reportedStatus,
+		`AI Home Design process ${processId}`,
+	);
+	const images = assetImages(details.final_assets);
 	let error: RenderError | undefined;
 	if (status === 'failed') {
-		error = providerError(details) ??
-			providerError(body) ?? {
+		error = aiHomeDesignError(details) ??
+			aiHomeDesignError(body) ?? {
 				message: `AI Home Design reported process ${processId}${toolSuffix(details)} as failed; retry it or contact their support`,
 			};
-	} else if (status === 'completed' && outputs.length === 0) {
+	} else if (status === 'completed' && images.length === 0) {
 		status = 'failed';
-		error = providerError(details) ?? {
+		error = aiHomeDesignError(details) ?? {
 			message: `AI Home Design reported process ${processId} as done, but final_assets holds no image URL (temp_src)`,
 		};
 	}
 
-	const result: RenderResult = {
+	return parsedRender({
 		provider: AI_HOME_DESIGN_PROVIDER,
 		jobId: processId,
 		status,
-		outputs,
-		receivedAt: receivedAt.toISOString(),
+		images,
+		receivedAt,
 		raw: stripBase64(body) as IDataObject,
-	};
-	if (error) result.error = error;
-	const request = requestOf(details);
-	if (request) result.request = request;
-	return { result, inlineImages: {} };
+		error,
+		request: echoedRequest(details, REQUEST_FIELDS),
+	});
 }
 
 /**
@@ -122,35 +116,15 @@ function parseProcess(
  * `temp_src`/`temp_thumbnail_src`; `src`/`url` and `thumbnail_src`/`thumbnail` are accepted in case
  * the polling answer names them differently (it is not documented field by field).
  */
-function assetOutputs(finalAssets: unknown): RenderOutput[] {
+function assetImages(finalAssets: unknown): FoundImage[] {
 	if (!Array.isArray(finalAssets)) return [];
-	const outputs: RenderOutput[] = [];
-	for (const asset of finalAssets) {
-		if (!isPlainObject(asset)) continue;
-		const url = firstText(asset.temp_src, asset.src, asset.url);
-		if (url === undefined) continue;
-		const thumbnailUrl = firstText(asset.temp_thumbnail_src, asset.thumbnail_src, asset.thumbnail);
-		outputs.push(
-			thumbnailUrl === undefined
-				? { index: outputs.length, url }
-				: { index: outputs.length, url, thumbnailUrl },
-		);
-	}
-	return outputs;
-}
-
-function firstText(...candidates: unknown[]): string | undefined {
-	return candidates.find(
-		(candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '',
-	);
-}
-
-function requestOf(details: IDataObject): IDataObject | undefined {
-	const request: IDataObject = {};
-	for (const field of REQUEST_FIELDS) {
-		if (details[field] !== undefined && details[field] !== null) request[field] = details[field];
-	}
-	return Object.keys(request).length ? request : undefined;
+	return finalAssets.flatMap((asset: unknown): FoundImage[] => {
+		if (!isPlainObject(asset)) return [];
+		const url = firstText([asset.temp_src, asset.src, asset.url]);
+		if (url === undefined) return [];
+		const thumbnailUrl = firstText([asset.temp_thumbnail_src, asset.thumbnail_src, asset.thumbnail]);
+		return [thumbnailUrl === undefined ? { url } : { url, thumbnailUrl }];
+	});
 }
 
 function toolSuffix(details: IDataObject): string {
@@ -158,11 +132,11 @@ function toolSuffix(details: IDataObject): string {
 }
 
 /** AI Home Design's errors are `{error, key: "api_error_..."}`; a process may also carry `message`. */
-function providerError(source: IDataObject): RenderError | undefined {
+function aiHomeDesignError(source: IDataObject): RenderError | undefined {
+	const error = providerError(
+		[source.error, source.error_message, source.reason, source.message],
+		[source.key],
+	);
 	// "ok" is the envelope's success message, not an error.
-	const text = firstText(source.error, source.error_message, source.reason, source.message);
-	if (text === undefined || text === 'ok') return undefined;
-	return typeof source.key === 'string' && source.key !== ''
-		? { message: text, code: source.key }
-		: { message: text };
+	return error?.message === 'ok' ? undefined : error;
 }

@@ -1,23 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { RenderPayloadError } from '../shared/result';
-import { describeValue, isPlainObject, removedImageMarker, stripBase64, isHttpUrl } from '../shared/payload';
-import type { ParsedRender, RenderError, RenderOutput, RenderResult, RenderStatus } from '../shared/result';
+import { isBase64Text, isHttpUrl, isPlainObject, jobBody, knownStatus, parsedRender, providerError, removedImageMarker, statusWords, stripBase64, unexpectedBody } from '../shared/payload';
+import type { ParsedRender, RenderError, RenderStatus } from '../shared/result';
 
 /** The `provider` of every Deep Image RenderResult. */
 export const DEEP_IMAGE_PROVIDER = 'deepImage';
 
-const DEEP_IMAGE_STATUSES = new Map<string, RenderStatus>([
-	['received', 'pending'],
-	['not_started', 'pending'],
-	['in_progress', 'running'],
-	['complete', 'completed'],
-	['failed', 'failed'],
-]);
-
-/** Base64 text, optionally as a data URL: what `url` holds when the image was sent inline. */
-const BASE64_TEXT = /^(data:[\w/+.-]+;base64,)?[A-Za-z0-9+/\r\n]+={0,2}$/;
-
+const DEEP_IMAGE_STATUSES = statusWords({
+	pending: ['received', 'not_started'],
+	running: ['in_progress'],
+	completed: ['complete'],
+	failed: ['failed'],
+});
 
 /**
  * The webhook callback `{job, data, result_url, results}`: Deep Image sends it when a job ends, so a
@@ -25,9 +19,7 @@ const BASE64_TEXT = /^(data:[\w/+.-]+;base64,)?[A-Za-z0-9+/\r\n]+={0,2}$/;
  */
 export function parseDeepImageCallback(body: unknown, receivedAt: Date = new Date()): ParsedRender {
 	if (!isPlainObject(body) || typeof body.job !== 'string' || body.job === '') {
-		throw new RenderPayloadError(
-			`Deep Image callback needs a string 'job' and a 'result_url'; got ${describeValue(body)}`,
-		);
+		throw unexpectedBody("Deep Image callback needs a string 'job' and a 'result_url'", body);
 	}
 	const jobId = body.job;
 	let status: RenderStatus = 'completed';
@@ -35,12 +27,12 @@ export function parseDeepImageCallback(body: unknown, receivedAt: Date = new Dat
 	// The callback has no status of its own; honour one if a future version sends "failed".
 	if (body.status === 'failed') {
 		status = 'failed';
-		error = providerError(body) ?? {
+		error = deepImageError(body) ?? {
 			message: `Deep Image reported job ${jobId} as failed without a message`,
 		};
 	} else if (!hasResultUrl(body)) {
 		status = 'failed';
-		error = providerError(body) ?? {
+		error = deepImageError(body) ?? {
 			message: `Deep Image reported job ${jobId} finished without a result_url`,
 		};
 	}
@@ -51,32 +43,21 @@ export function parseDeepImageCallback(body: unknown, receivedAt: Date = new Dat
  * An answer of `POST /rest_api/process`, `/process_result` or `GET /rest_api/result/{job}`:
  * `{job, status, result_url?}`, including the HTTP 500 body of a failed job `{message, status: "failed", job}`.
  */
-export function parseDeepImageJob(body: unknown, receivedAt: Date = new Date()): ParsedRender {
-	if (
-		!isPlainObject(body) ||
-		typeof body.job !== 'string' ||
-		body.job === '' ||
-		typeof body.status !== 'string'
-	) {
-		throw new RenderPayloadError(
-			`Deep Image job status needs a string 'job' and a 'status'; got ${describeValue(body)}`,
-		);
-	}
-	const jobId = body.job;
-	let status = DEEP_IMAGE_STATUSES.get(body.status);
-	if (status === undefined) {
-		throw new RenderPayloadError(
-			`Deep Image job ${jobId} has the unknown status '${body.status}'; expected one of ${[...DEEP_IMAGE_STATUSES.keys()].join(', ')}`,
-		);
-	}
+export function parseDeepImageJob(answer: unknown, receivedAt: Date = new Date()): ParsedRender {
+	const { body, jobId, reportedStatus } = jobBody(
+		answer,
+		'job',
+		"Deep Image job status needs a string 'job' and a 'status'",
+	);
+	let status = knownStatus(DEEP_IMAGE_STATUSES, reportedStatus, `Deep Image job ${jobId}`);
 	let error: RenderError | undefined;
 	if (status === 'failed') {
-		error = providerError(body) ?? {
+		error = deepImageError(body) ?? {
 			message: `Deep Image reported job ${jobId} as failed without a message`,
 		};
 	} else if (status === 'completed' && !hasResultUrl(body)) {
 		status = 'failed';
-		error = providerError(body) ?? {
+		error = deepImageError(body) ?? {
 			message: `Deep Image reported job ${jobId} as complete without a result_url`,
 		};
 	}
@@ -94,19 +75,17 @@ function buildParsedRender(
 	body: IDataObject,
 	receivedAt: Date,
 ): ParsedRender {
-	const outputs: RenderOutput[] = resultUrls(body).map((url, index) => ({ index, url }));
 	const raw = rawWithoutImages(body);
-	const result: RenderResult = {
+	return parsedRender({
 		provider: DEEP_IMAGE_PROVIDER,
 		jobId,
 		status,
-		outputs,
-		receivedAt: receivedAt.toISOString(),
+		images: resultUrls(body).map((url) => ({ url })),
+		receivedAt,
 		raw,
-	};
-	if (error) result.error = error;
-	if (isPlainObject(raw.data)) result.request = raw.data;
-	return { result, inlineImages: {} };
+		error,
+		request: isPlainObject(raw.data) ? raw.data : undefined,
+	});
 }
 
 /**
@@ -148,18 +127,10 @@ function rawWithoutImages(body: IDataObject): IDataObject {
 }
 
 function isInlineImage(value: unknown): value is string {
-	return (
-		typeof value === 'string' && value !== '' && !value.includes('://') && BASE64_TEXT.test(value)
-	);
+	return isBase64Text(value) && !value.includes('://');
 }
 
 /** Deep Image's errors are `{message, code?}`. */
-function providerError(body: IDataObject): RenderError | undefined {
-	const text = [body.message, body.error].find(
-		(candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '',
-	);
-	if (text === undefined) return undefined;
-	return typeof body.code === 'string' && body.code !== ''
-		? { message: text, code: body.code }
-		: { message: text };
+function deepImageError(body: IDataObject): RenderError | undefined {
+	return providerError([body.message, body.error], [body.code]);
 }

@@ -1,8 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { RenderPayloadError } from '../shared/result';
-import { describeValue, isPlainObject, looksLikeBase64Blob, removedImageMarker, stripBase64 } from '../shared/payload';
-import type { ParsedRender, RenderError, RenderOutput, RenderResult, RenderStatus } from '../shared/result';
+import { echoedRequest, isPlainObject, looksLikeBase64Blob, parsedRender, providerError, removedImageMarker, stripBase64, unexpectedBody } from '../shared/payload';
+import type { FoundImage } from '../shared/payload';
+import type { ParsedRender, RenderError, RenderStatus } from '../shared/result';
 
 /** The `provider` of every Gepetto RenderResult. */
 export const GEPETTO_PROVIDER = 'gepetto';
@@ -12,10 +13,6 @@ export const GEPETTO_SYNC_JOB_ID = 'sync';
 
 /** Fields of a Gepetto answer that echo the request (the submit answer and `GET /job` carry them). */
 const ECHOED_REQUEST_FIELDS = ['mode', 'styleId', 'roomId', 'furnitureId'];
-
-/** An image Gepetto delivered: a URL to fetch, or base64 to decode. */
-type FoundImage = { url: string } | { base64: string };
-
 
 /**
  * Gepetto documents only "success". Anything naming a failure is failed; "pending"/"queued" is
@@ -36,9 +33,7 @@ function gepettoStatus(status: string): RenderStatus {
  */
 export function parseGepettoCallback(body: unknown, receivedAt: Date = new Date()): ParsedRender {
 	if (!isPlainObject(body) || typeof body.id !== 'string' || body.id === '') {
-		throw new RenderPayloadError(
-			`Gepetto callback needs a string 'id' and an 'output' image URL; got ${describeValue(body)}`,
-		);
+		throw unexpectedBody("Gepetto callback needs a string 'id' and an 'output' image URL", body);
 	}
 	const jobId = body.id;
 	const images = imagesFromOutput(body.output);
@@ -48,12 +43,12 @@ export function parseGepettoCallback(body: unknown, receivedAt: Date = new Date(
 	let error: RenderError | undefined;
 	if (reportedStatus !== undefined && reportedStatus.trim().toLowerCase() !== 'success') {
 		status = 'failed';
-		error = providerError(body) ?? {
+		error = gepettoError(body) ?? {
 			message: `Gepetto reported job ${jobId} with status '${reportedStatus}' and no error message`,
 		};
 	} else if (images.length === 0) {
 		status = 'failed';
-		error = providerError(body) ?? {
+		error = gepettoError(body) ?? {
 			message: `Gepetto's callback for job ${jobId} carried no output image URL`,
 		};
 	}
@@ -71,8 +66,9 @@ export function parseGepettoJob(
 	receivedAt: Date = new Date(),
 ): ParsedRender {
 	if (!isPlainObject(body) || typeof body.status !== 'string') {
-		throw new RenderPayloadError(
-			`Gepetto job status needs a string 'status' (and 'output' once it is "success"); got ${describeValue(body)}`,
+		throw unexpectedBody(
+			`Gepetto job status needs a string 'status' (and 'output' once it is "success")`,
+			body,
 		);
 	}
 	const id = jobId !== '' ? jobId : typeof body.id === 'string' ? body.id : '';
@@ -93,9 +89,7 @@ export function parseGepettoSyncResponse(
 	receivedAt: Date = new Date(),
 ): ParsedRender {
 	if (!isPlainObject(body) || (!('base64' in body) && typeof body.status !== 'string')) {
-		throw new RenderPayloadError(
-			`Gepetto answer needs a 'base64' image and a 'status'; got ${describeValue(body)}`,
-		);
+		throw unexpectedBody("Gepetto answer needs a 'base64' image and a 'status'", body);
 	}
 	const jobId = typeof body.id === 'string' && body.id !== '' ? body.id : GEPETTO_SYNC_JOB_ID;
 	const images: FoundImage[] =
@@ -116,11 +110,11 @@ function parseByStatus(
 	let error: RenderError | undefined;
 	if (status === 'completed' && images.length === 0) {
 		status = 'failed';
-		error = providerError(body) ?? {
+		error = gepettoError(body) ?? {
 			message: `Gepetto reported job ${jobId} as '${reportedStatus}' but sent no image`,
 		};
 	} else if (status === 'failed' || status === 'cancelled') {
-		error = providerError(body) ?? {
+		error = gepettoError(body) ?? {
 			message: `Gepetto reported job ${jobId} as '${reportedStatus}' without an error message`,
 		};
 	}
@@ -144,24 +138,16 @@ function buildParsedRender({
 	body,
 	receivedAt,
 }: ResultParts): ParsedRender {
-	const inlineImages: Record<number, string> = {};
-	const outputs: RenderOutput[] = images.map((image, index) => {
-		if ('url' in image) return { index, url: image.url };
-		inlineImages[index] = image.base64;
-		return { index };
-	});
-	const result: RenderResult = {
+	return parsedRender({
 		provider: GEPETTO_PROVIDER,
 		jobId,
 		status,
-		outputs,
-		receivedAt: receivedAt.toISOString(),
+		images,
+		receivedAt,
 		raw: rawWithoutImages(body),
-	};
-	if (error) result.error = error;
-	const request = echoedRequest(body);
-	if (request) result.request = request;
-	return { result, inlineImages };
+		error,
+		request: echoedRequest(body, ECHOED_REQUEST_FIELDS),
+	});
 }
 
 /**
@@ -177,7 +163,6 @@ function imagesFromOutput(output: unknown): FoundImage[] {
 	return [];
 }
 
-
 /** The body with `base64` (a file, even when short) and any other base64 blob removed. */
 function rawWithoutImages(body: IDataObject): IDataObject {
 	const raw = stripBase64(body) as IDataObject;
@@ -187,21 +172,8 @@ function rawWithoutImages(body: IDataObject): IDataObject {
 	return raw;
 }
 
-function echoedRequest(body: IDataObject): IDataObject | undefined {
-	const request: IDataObject = {};
-	for (const field of ECHOED_REQUEST_FIELDS) {
-		if (body[field] !== undefined && body[field] !== null) request[field] = body[field];
-	}
-	return Object.keys(request).length ? request : undefined;
-}
-
 /** Gepetto's error body is undocumented: take `error` (text or `{message}`) or `message`. */
-function providerError(body: IDataObject): RenderError | undefined {
-	const { error, message } = body;
-	const code = typeof body.code === 'string' && body.code !== '' ? body.code : undefined;
-	const text = [error, isPlainObject(error) ? error.message : undefined, message].find(
-		(candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '',
-	);
-	if (text === undefined) return undefined;
-	return code === undefined ? { message: text } : { message: text, code };
+function gepettoError(body: IDataObject): RenderError | undefined {
+	const { error, message, code } = body;
+	return providerError([error, isPlainObject(error) ? error.message : undefined, message], [code]);
 }

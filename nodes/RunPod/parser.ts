@@ -1,22 +1,21 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { RenderPayloadError } from '../shared/result';
-import { describeValue, isPlainObject, removedImageMarker, stripBase64, toMilliseconds, isHttpUrl } from '../shared/payload';
-import type { ParsedRender, RenderError, RenderOutput, RenderResult, RenderStatus } from '../shared/result';
+import { isBase64Text, isHttpUrl, isPlainObject, jobBody, knownStatus, parsedRender, providerError, statusWords, stripBase64, toMilliseconds, withoutFiles } from '../shared/payload';
+import type { FoundImage } from '../shared/payload';
+import type { ParsedRender, RenderError } from '../shared/result';
 
 /** The `provider` of every RunPod RenderResult. */
 export const RUNPOD_PROVIDER = 'runPod';
 
-const RUNPOD_STATUSES = new Map<string, RenderStatus>([
-	['IN_QUEUE', 'pending'],
-	['IN_PROGRESS', 'running'],
+const RUNPOD_STATUSES = statusWords({
+	pending: ['IN_QUEUE'],
 	// The docs name the running state both IN_PROGRESS and RUNNING.
-	['RUNNING', 'running'],
-	['COMPLETED', 'completed'],
-	['FAILED', 'failed'],
-	['CANCELLED', 'cancelled'],
-	['TIMED_OUT', 'timedOut'],
-]);
+	running: ['IN_PROGRESS', 'RUNNING'],
+	completed: ['COMPLETED'],
+	failed: ['FAILED'],
+	cancelled: ['CANCELLED'],
+	timedOut: ['TIMED_OUT'],
+});
 
 /**
  * RunPod often ends a job without saying why (a cancel, an execution timeout, a worker that crashed
@@ -36,70 +35,35 @@ function defaultErrorMessage(runPodStatus: string, jobId: string): string | unde
 	}
 }
 
-/** An image found in a job's output: a URL to fetch, or base64 to decode. */
-type FoundImage = { url: string } | { base64: string };
-
-/** Stream chunks and worker wrappers nest a little; deeper structures are not images. */
-const MAX_OUTPUT_DEPTH = 4;
-
-/** Base64 text, optionally as a data URL. Used where the field is known to hold an image. */
-const BASE64_TEXT = /^(data:[\w/+.-]+;base64,)?[A-Za-z0-9+/\r\n]+={0,2}$/;
-/** Shorter than this, a string in an unnamed place is text, not an image (a 1x1 PNG is ~90 chars). */
-const MIN_LOOSE_BASE64_LENGTH = 64;
-
-
 /**
  * Turns a RunPod job body into a RenderResult: the webhook callback, and the answers of `/status`,
  * `/runsync`, `/run` and `/cancel` (the same shape; the callback adds `input` and `webhook`).
  */
-export function parseRunPodJob(body: unknown, receivedAt: Date = new Date()): ParsedRender {
-	if (
-		!isPlainObject(body) ||
-		typeof body.id !== 'string' ||
-		body.id === '' ||
-		typeof body.status !== 'string'
-	) {
-		throw new RenderPayloadError(
-			`RunPod callback or job status needs a string 'id' and a 'status'; got ${describeValue(body)}`,
-		);
-	}
-	const jobId = body.id;
-	const runPodStatus = body.status;
-	const status = RUNPOD_STATUSES.get(runPodStatus);
-	if (status === undefined) {
-		throw new RenderPayloadError(
-			`RunPod job ${jobId} has the unknown status '${runPodStatus}'; expected one of ${[...RUNPOD_STATUSES.keys()].join(', ')}`,
-		);
-	}
+export function parseRunPodJob(answer: unknown, receivedAt: Date = new Date()): ParsedRender {
+	const { body, jobId, reportedStatus: runPodStatus } = jobBody(
+		answer,
+		'id',
+		"RunPod callback or job status needs a string 'id' and a 'status'",
+	);
+	const status = knownStatus(RUNPOD_STATUSES, runPodStatus, `RunPod job ${jobId}`);
 
 	const images = findOutputImages(body.output, 0);
-	const inlineImages: Record<number, string> = {};
-	const outputs: RenderOutput[] = images.map((image, index) => {
-		if ('url' in image) return { index, url: image.url };
-		inlineImages[index] = image.base64;
-		return { index };
-	});
-
 	const imageTexts = new Set<string>([
 		...images.flatMap((image) => ('base64' in image ? [image.base64] : [])),
 		...findInputImages(body.input),
 	]);
-	const raw = stripBase64(replaceImageTexts(body, imageTexts)) as IDataObject;
-
-	const result: RenderResult = {
+	const raw = withoutFiles(body, (text) => imageTexts.has(text)) as IDataObject;
+	return parsedRender({
 		provider: RUNPOD_PROVIDER,
 		jobId,
 		status,
-		outputs,
-		receivedAt: receivedAt.toISOString(),
+		images,
+		receivedAt,
 		raw,
-	};
-	const error = runPodError(body.error, runPodStatus, jobId);
-	if (error) result.error = error;
-	if (isPlainObject(raw.input)) result.request = raw.input;
-	const timings = runPodTimings(body);
-	if (timings) result.timings = timings;
-	return { result, inlineImages };
+		error: runPodError(body.error, runPodStatus, jobId),
+		request: isPlainObject(raw.input) ? raw.input : undefined,
+		timings: runPodTimings(body),
+	});
 }
 
 function runPodTimings(body: IDataObject): { queueMs?: number; runMs?: number } | undefined {
@@ -144,14 +108,11 @@ function errorFromReported(reported: unknown): RenderError | undefined {
 
 function errorFromObject(value: IDataObject | undefined): RenderError | undefined {
 	if (!value) return undefined;
-	const message = [value.error_message, value.message].find(
-		(text): text is string => typeof text === 'string' && text.trim() !== '',
+	const error = providerError(
+		[value.error_message, value.message],
+		[value.code, value.error_type, value.type],
 	);
-	if (message === undefined) return undefined;
-	const code = [value.code, value.error_type, value.type].find(
-		(text): text is string => typeof text === 'string' && text !== '',
-	);
-	return code === undefined ? { message } : { message, code: pythonClassName(code) };
+	return error?.code === undefined ? error : { ...error, code: pythonClassName(error.code) };
 }
 
 /** "<class 'ValueError'>" (str(type(err)) in Python) → "ValueError". */
@@ -160,6 +121,7 @@ function pythonClassName(text: string): string {
 	return match ? match[1] : text;
 }
 
+/** The JSON object `text` holds, or undefined when it holds none (or is not JSON). */
 function parseJsonObject(text: string): IDataObject | undefined {
 	if (!text.trimStart().startsWith('{')) return undefined;
 	try {
@@ -172,6 +134,12 @@ function parseJsonObject(text: string): IDataObject | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // Images
+
+/** Stream chunks and worker wrappers nest a little; deeper structures are not images. */
+const MAX_OUTPUT_DEPTH = 4;
+
+/** Shorter than this, a string in an unnamed place is text, not an image (a 1x1 PNG is ~90 chars). */
+const MIN_LOOSE_BASE64_LENGTH = 64;
 
 /**
  * The images of a job's `output`, in the worker's order. Understands the A1111 worker
@@ -204,13 +172,10 @@ function findOutputImages(output: unknown, depth: number): FoundImage[] {
 /** A string found where the worker's format is unknown: only a URL or unmistakable base64 counts. */
 function imageFromLooseText(text: string): FoundImage[] {
 	if (isHttpUrl(text)) return [{ url: text.trim() }];
-	if (text.startsWith('data:image/') || isLongBase64(text)) return [{ base64: text }];
+	if (text.startsWith('data:image/') || isBase64Text(text, MIN_LOOSE_BASE64_LENGTH)) {
+		return [{ base64: text }];
+	}
 	return [];
-}
-
-/** Base64 long enough to be an image, with or without a data URL prefix. */
-function isLongBase64(text: string): boolean {
-	return text.length >= MIN_LOOSE_BASE64_LENGTH && BASE64_TEXT.test(text);
 }
 
 /**
@@ -258,24 +223,6 @@ function stringsOf(value: unknown): string[] {
 	return [];
 }
 
-/** A copy of `value` with every occurrence of the given image texts replaced by a short marker. */
-function replaceImageTexts(value: unknown, imageTexts: ReadonlySet<string>): unknown {
-	if (imageTexts.size === 0) return value;
-	if (typeof value === 'string') {
-		return imageTexts.has(value) ? removedImageMarker(value) : value;
-	}
-	if (Array.isArray(value))
-		return value.map((entry: unknown) => replaceImageTexts(entry, imageTexts));
-	if (isPlainObject(value)) {
-		const copy: IDataObject = {};
-		for (const [key, entry] of Object.entries(value)) {
-			copy[key] = replaceImageTexts(entry, imageTexts) as IDataObject;
-		}
-		return copy;
-	}
-	return value;
-}
-
 // ---------------------------------------------------------------------------------------------
 // A1111 info
 
@@ -285,11 +232,5 @@ function replaceImageTexts(value: unknown, imageTexts: ReadonlySet<string>): unk
  */
 export function parseA1111Info(info: unknown): IDataObject | undefined {
 	if (isPlainObject(info)) return info;
-	if (typeof info !== 'string') return undefined;
-	try {
-		const parsed: unknown = JSON.parse(info);
-		return isPlainObject(parsed) ? parsed : undefined;
-	} catch {
-		return undefined;
-	}
+	return typeof info === 'string' ? parseJsonObject(info) : undefined;
 }
