@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isBase64Text, isHttpUrl, isPlainObject, jobBody, knownStatus, parsedRender, providerError, removedImageMarker, statusWords, stripBase64, unexpectedBody } from '../shared/payload';
+import { isBase64Text, isHttpUrl, isPlainObject, jobBody, knownStatus, parsedRender, providerError, looksLikeBase64Blob, removedImageMarker, statusWords, unexpectedBody, withoutFiles } from '../shared/payload';
 import type { ParsedRender, RenderError, RenderStatus } from '../shared/result';
 
 /** The `provider` of every Deep Image RenderResult. */
@@ -114,12 +114,20 @@ function urlsIn(results: unknown): string[] {
 	});
 }
 
+/** Deep Image's own form of base64 input (providers.md): `base64,<data>`, with no `data:` prefix. */
+const DEEP_IMAGE_BASE64_PREFIX = 'base64,';
+
+/** The base64 of a Deep Image file text, without Deep Image's own prefix. */
+function base64Part(text: string): string {
+	return text.startsWith(DEEP_IMAGE_BASE64_PREFIX) ? text.slice(DEEP_IMAGE_BASE64_PREFIX.length) : text;
+}
+
 /**
- * The body without base64. The echoed request's `url` may be the input image as base64: it is a
- * file, so it goes even when short.
+ * The body without base64, including blobs in Deep Image's `base64,<data>` form. The echoed
+ * request's `url` may be the input image as base64: it is a file, so it goes even when short.
  */
 function rawWithoutImages(body: IDataObject): IDataObject {
-	const raw = stripBase64(body) as IDataObject;
+	const raw = withoutFiles(body, (text) => looksLikeBase64Blob(base64Part(text))) as IDataObject;
 	if (isPlainObject(raw.data) && isInlineImage(raw.data.url)) {
 		raw.data.url = removedImageMarker(raw.data.url);
 	}
@@ -127,7 +135,7 @@ function rawWithoutImages(body: IDataObject): IDataObject {
 }
 
 function isInlineImage(value: unknown): value is string {
-	return isBase64Text(value) && !value.includes('://');
+	return typeof value === 'string' && isBase64Text(base64Part(value)) && !value.includes('://');
 }
 
 /** Deep Image's errors are `{message, code?}`. */

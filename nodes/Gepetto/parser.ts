@@ -11,8 +11,11 @@ export const GEPETTO_PROVIDER = 'gepetto';
 /** The blocking answer carries no job id; every such result gets this one. */
 export const GEPETTO_SYNC_JOB_ID = 'sync';
 
-/** Fields of a Gepetto answer that echo the request (the submit answer and `GET /job` carry them). */
-const ECHOED_REQUEST_FIELDS = ['mode', 'styleId', 'roomId', 'furnitureId'];
+/**
+ * Fields of a Gepetto answer that echo the request (the submit answer and `GET /job` carry them):
+ * `/redesign` also echoes `creativity`, `/sunshine` a `skyId`.
+ */
+const ECHOED_REQUEST_FIELDS = ['mode', 'styleId', 'roomId', 'furnitureId', 'creativity', 'skyId'];
 
 /**
  * Gepetto documents only "success". Anything naming a failure is failed; "pending"/"queued" is

@@ -1,0 +1,363 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { parseA1111Info, parseRunPodJob } from '../../../nodes/RunPod/parser';
+import { RenderPayloadError } from '../../../nodes/shared/result';
+import type { ParsedRender } from '../../../nodes/shared/result';
+import {
+	BLUE_PNG,
+	RECEIVED_AT,
+	RED_PNG,
+	asJson,
+	describeFixtures,
+	expectPayloadError,
+	expectRenderResult,
+	fixture,
+	marker,
+} from './contract';
+
+const parseFixture = describeFixtures('runpod', {
+	'callback-completed-seed.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'callback-completed-two-pngs.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'callback-completed-img2img.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'callback-failed.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'callback-cancelled.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'callback-timed-out.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'status-in-progress.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'run-in-queue.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+});
+
+describe('parseRunPodJob', () => {
+	it('reads the seed callback (A1111 worker, one inline image)', () => {
+		const { body, parsed, result } = parseFixture('callback-completed-seed.json');
+		expect(result.provider).toBe('runPod');
+		expect(result.jobId).toBe('sync-102c2af4-8ea7-4abb-a9ec-c2a56cf80a16');
+		expect(result.status).toBe('completed');
+		expect(result.outputs).toEqual([{ index: 0 }]);
+		expect(parsed.inlineImages).toEqual({ 0: 'basee64 encoded image' });
+		expect(result.error).toBeUndefined();
+		expect(result.timings).toEqual({ queueMs: 67461, runMs: 21171 });
+		expect(result.request).toEqual(body.input);
+		const output = body.output as IDataObject;
+		expect(result.raw).toEqual({
+			...body,
+			output: { ...output, images: [marker('basee64 encoded image')] },
+		});
+	});
+
+	it('reads a callback with two base64 PNGs', () => {
+		const { body, parsed, result } = parseFixture('callback-completed-two-pngs.json');
+		expect(result.jobId).toBe('2f4b8e1c-7d3a-4a39-9a51-0c2e6b7d9f10-e1');
+		expect(result.status).toBe('completed');
+		expect(result.outputs).toEqual([{ index: 0 }, { index: 1 }]);
+		expect(parsed.inlineImages).toEqual({ 0: RED_PNG, 1: BLUE_PNG });
+		expect(result.timings).toEqual({ queueMs: 1523, runMs: 4210 });
+		expect(result.request).toEqual(body.input);
+		expect((result.raw.output as IDataObject).images).toEqual([marker(RED_PNG), marker(BLUE_PNG)]);
+		expect(result.raw.webhook).toBe(body.webhook);
+	});
+
+	it('removes img2img input images from request and raw', () => {
+		const { parsed, result } = parseFixture('callback-completed-img2img.json');
+		expect(result.outputs).toEqual([{ index: 0 }]);
+		expect(parsed.inlineImages).toEqual({ 0: RED_PNG });
+		const payload = (result.request as IDataObject).payload as IDataObject;
+		expect(payload.init_images).toEqual([marker(BLUE_PNG)]);
+		expect(payload.mask).toBe(marker(RED_PNG));
+		expect(payload.denoising_strength).toBe(0.75);
+		expect(result.raw.input).toEqual(result.request);
+	});
+
+	it('reads a FAILED callback with the Python SDK error', () => {
+		const { body, result } = parseFixture('callback-failed.json');
+		expect(result.status).toBe('failed');
+		expect(result.jobId).toBe('b19e5c40-2a7f-4c8e-9d3b-71f0e6a2c4d5-e1');
+		expect(result.error).toEqual({
+			message: 'CUDA out of memory. Tried to allocate 2.00 GiB',
+			code: 'torch.cuda.OutOfMemoryError',
+		});
+		expect(result.outputs).toEqual([]);
+		expect(result.timings).toEqual({ queueMs: 2210, runMs: 15873 });
+		expect(result.request).toEqual(body.input);
+		expect(result.raw).toEqual(body);
+	});
+
+	it('reads a CANCELLED callback', () => {
+		const { result } = parseFixture('callback-cancelled.json');
+		expect(result.status).toBe('cancelled');
+		expect(result.error).toEqual({ message: 'Job was cancelled by the user' });
+		expect(result.timings).toEqual({ queueMs: 31000 });
+		expect(result.outputs).toEqual([]);
+	});
+
+	it('reads a TIMED_OUT callback', () => {
+		const { result } = parseFixture('callback-timed-out.json');
+		expect(result.status).toBe('timedOut');
+		expect(result.error).toEqual({ message: 'Job exceeded its execution timeout of 600000 ms' });
+		expect(result.timings).toEqual({ queueMs: 1200, runMs: 600000 });
+	});
+
+	it('reads /status and /run answers of unfinished jobs', () => {
+		const running = parseFixture('status-in-progress.json').result;
+		expect(running).toMatchObject({ status: 'running', outputs: [], timings: { queueMs: 2345 } });
+		expect(running.error).toBeUndefined();
+		expect(running.request).toBeUndefined();
+		const queued = parseFixture('run-in-queue.json').result;
+		expect(queued.status).toBe('pending');
+		expect(queued.jobId).toBe('f6a8b0c2-4d6e-4f8a-0b2c-4d6e8f0a2b3c-e1');
+		expect(queued.timings).toBeUndefined();
+		expect(queued.raw).toEqual({
+			id: 'f6a8b0c2-4d6e-4f8a-0b2c-4d6e8f0a2b3c-e1',
+			status: 'IN_QUEUE',
+		});
+	});
+
+	it('maps RUNNING to running', () => {
+		expect(parseRunPodJob({ id: 'a', status: 'RUNNING' }).result.status).toBe('running');
+	});
+
+	it('uses its default receivedAt of now', () => {
+		const before = Date.now();
+		const { receivedAt } = parseRunPodJob({ id: 'a', status: 'IN_QUEUE' }).result;
+		expect(Date.parse(receivedAt)).toBeGreaterThanOrEqual(before);
+		expect(Date.parse(receivedAt)).toBeLessThanOrEqual(Date.now());
+	});
+
+	it.each([
+		[
+			'FAILED',
+			'failed',
+			'RunPod reported job j1 as FAILED without an error message; see the worker logs of the endpoint',
+		],
+		['CANCELLED', 'cancelled', 'RunPod job j1 was cancelled before it finished'],
+		[
+			'TIMED_OUT',
+			'timedOut',
+			'RunPod job j1 exceeded its execution timeout (policy.executionTimeout) and was stopped',
+		],
+	])('gives %s without error text a default error', (runPodStatus, status, message) => {
+		const result = expectRenderResult(
+			parseRunPodJob({ id: 'j1', status: runPodStatus }, RECEIVED_AT),
+		);
+		expect(result.status).toBe(status);
+		expect(result.error).toEqual({ message, code: runPodStatus });
+	});
+
+	it.each([
+		['a plain string', 'worker crashed', { message: 'worker crashed' }],
+		[
+			'an object with message and code',
+			{ message: 'bad input', code: 'E_INPUT' },
+			{ message: 'bad input', code: 'E_INPUT' },
+		],
+		['an object without message', { reason: 'oom' }, { message: '{"reason":"oom"}' }],
+		['a JSON string without error_message', '{"detail":"x"}', { message: '{"detail":"x"}' }],
+		[
+			'an empty string',
+			'',
+			{
+				message:
+					'RunPod reported job j2 as FAILED without an error message; see the worker logs of the endpoint',
+				code: 'FAILED',
+			},
+		],
+	])('reads an error given as %s', (_label, error, expected) => {
+		const { result } = parseRunPodJob({ id: 'j2', status: 'FAILED', error }, RECEIVED_AT);
+		expect(result.error).toEqual(expected);
+	});
+
+	describe('outputs of other workers', () => {
+		const url = 'https://bucket.example.com/out/1.png';
+		const url2 = 'https://bucket.example.com/out/2.webp';
+		const dataUrl = `data:image/png;base64,${RED_PNG}`;
+
+		function parseOutput(output: unknown): ParsedRender {
+			return parseRunPodJob({ id: 'w1', status: 'COMPLETED', output }, RECEIVED_AT);
+		}
+
+		it.each([
+			['a URL string', url, [{ index: 0, url }], {}],
+			['a base64 string', BLUE_PNG, [{ index: 0 }], { 0: BLUE_PNG }],
+			[
+				'an array of URL and base64 strings',
+				[url, RED_PNG, dataUrl],
+				[{ index: 0, url }, { index: 1 }, { index: 2 }],
+				{ 1: RED_PNG, 2: dataUrl },
+			],
+			['image_url', { image_url: url, seed: 5 }, [{ index: 0, url }], {}],
+			['image as a data URL', { image: dataUrl }, [{ index: 0 }], { 0: dataUrl }],
+			['images as one URL string', { images: url }, [{ index: 0, url }], {}],
+			[
+				'images as URLs',
+				{ images: [url, url2] },
+				[
+					{ index: 0, url },
+					{ index: 1, url: url2 },
+				],
+				{},
+			],
+			[
+				'worker-comfyui images',
+				{
+					images: [
+						{ filename: 'a.png', type: 'base64', data: RED_PNG },
+						{ filename: 'b.png', type: 's3_url', data: url },
+					],
+				},
+				[{ index: 0 }, { index: 1, url }],
+				{ 0: RED_PNG },
+			],
+			[
+				'stream chunks',
+				[{ output: { image_url: url } }, { output: 'progress 50%' }, { output: url2 }],
+				[
+					{ index: 0, url },
+					{ index: 1, url: url2 },
+				],
+				{},
+			],
+			['text', 'a poem about horses', [], {}],
+			['a number', 42, [], {}],
+			['an object without images', { text: 'hello', tokens: 3 }, [], {}],
+		])('reads output as %s', (_label, output, outputs, inlineImages) => {
+			const parsed = parseOutput(output);
+			const result = expectRenderResult(parsed);
+			expect(result.outputs).toEqual(outputs);
+			expect(parsed.inlineImages).toEqual(inlineImages);
+		});
+
+		it('keeps output it does not understand in raw', () => {
+			const output = { text: 'hello', tokens: 3 };
+			expect(parseOutput(output).result.raw.output).toEqual(output);
+		});
+
+		it('removes short base64 images of output.images from raw, keeps URLs', () => {
+			const { result } = parseOutput({ images: [url, RED_PNG] });
+			expect((result.raw.output as IDataObject).images).toEqual([url, marker(RED_PNG)]);
+		});
+
+		it('removes long base64 anywhere in raw', () => {
+			const long = 'A'.repeat(4000);
+			const { result } = parseOutput({ images: [], latents: long });
+			expect((result.raw.output as IDataObject).latents).toBe('[base64 image removed: 4000 chars]');
+		});
+	});
+
+	describe('unknown shapes', () => {
+		it.each([
+			['null', null, 'null'],
+			['a string', 'COMPLETED', 'a string'],
+			['an array', [{ id: 'a' }], 'an array of 1 items'],
+			['a number', 7, 'a number'],
+			['an object missing id', { foo: 1, bar: 2 }, 'an object with keys: foo, bar'],
+			[
+				'an object with a numeric id',
+				{ id: 5, status: 'COMPLETED' },
+				'an object with keys: id, status',
+			],
+			['an object missing status', { id: 'a' }, 'an object with keys: id'],
+			['an empty object', {}, 'an empty object'],
+		])('rejects %s', (_label, body, described) => {
+			expectPayloadError(
+				() => parseRunPodJob(body),
+				`RunPod callback or job status needs a string 'id' and a 'status'; got ${described}`,
+			);
+		});
+
+		it('rejects an unknown status', () => {
+			expectPayloadError(
+				() => parseRunPodJob({ id: 'j9', status: 'DONE' }),
+				"RunPod job j9 has the unknown status 'DONE'; expected one of IN_QUEUE, IN_PROGRESS, RUNNING, COMPLETED, FAILED, CANCELLED, TIMED_OUT",
+			);
+		});
+
+		it('does not take inherited names for statuses', () => {
+			expect(() => parseRunPodJob({ id: 'j9', status: 'constructor' })).toThrow(RenderPayloadError);
+		});
+	});
+});
+
+describe('parseA1111Info', () => {
+	it('parses the seed info', () => {
+		const body = fixture('runpod/callback-completed-seed.json');
+		const info = parseA1111Info((body.output as IDataObject).info);
+		expect(info).toMatchObject({
+			seed: 476701233,
+			all_seeds: [476701233],
+			width: 512,
+			height: 512,
+		});
+		expect((info?.infotexts as string[])[0]).toContain('Seed: 476701233');
+	});
+
+	it('parses the seeds of a batch', () => {
+		const body = fixture('runpod/callback-completed-two-pngs.json');
+		expect(parseA1111Info((body.output as IDataObject).info)?.all_seeds).toEqual([1001, 1002]);
+	});
+
+	it.each([
+		['missing', undefined],
+		['not JSON', 'Steps: 30, Seed: 1'],
+		['a JSON array', '[1,2]'],
+		['a number', 3],
+	])('returns undefined when info is %s', (_label, info) => {
+		expect(parseA1111Info(info)).toBeUndefined();
+	});
+
+	it('returns an info that is already an object', () => {
+		expect(parseA1111Info({ seed: 1 })).toEqual({ seed: 1 });
+	});
+});
+
+/**
+ * Property-ish: every combination of status, image shape and error a provider can send gives a
+ * result that keeps the contract.
+ */
+describe('the RenderResult contract over generated bodies', () => {
+	const url = 'https://cdn.example.com/img.png';
+	const longBase64 = `${BLUE_PNG}${'Q'.repeat(500)}`;
+
+	it('holds for RunPod', () => {
+		const statuses = [
+			'IN_QUEUE',
+			'IN_PROGRESS',
+			'RUNNING',
+			'COMPLETED',
+			'FAILED',
+			'CANCELLED',
+			'TIMED_OUT',
+		];
+		const outputs: unknown[] = [
+			undefined,
+			null,
+			{ images: [RED_PNG, url, ''] },
+			{ images: [] },
+			url,
+			[url, longBase64],
+			[{ output: url }, { output: { images: [BLUE_PNG] } }],
+			{ image: longBase64 },
+			'text',
+			[[[[[[url]]]]]],
+		];
+		const errors: unknown[] = [undefined, 'boom', { message: 'boom' }, { nothing: true }, 12];
+		const inputs: unknown[] = [
+			undefined,
+			'raw text',
+			{ api: {}, payload: { init_images: [RED_PNG, ''], mask: BLUE_PNG } },
+		];
+		for (const status of statuses)
+			for (const output of outputs)
+				for (const error of errors)
+					for (const input of inputs) {
+						const body = {
+							id: 'gen',
+							status,
+							output,
+							error,
+							input,
+							delayTime: 5,
+							executionTime: -1,
+						};
+						expectRenderResult(parseRunPodJob(asJson(body), RECEIVED_AT));
+					}
+	});
+});
