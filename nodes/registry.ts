@@ -1,6 +1,9 @@
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
+import { GepettoApi } from '../credentials/GepettoApi.credentials';
 import { RunPodApi } from '../credentials/RunPodApi.credentials';
+import { Gepetto } from './Gepetto/Gepetto.node';
+import { GepettoTrigger } from './Gepetto/GepettoTrigger.node';
 import { RunPod } from './RunPod/RunPod.node';
 import { RunPodTrigger } from './RunPod/RunPodTrigger.node';
 
@@ -19,4 +22,5 @@ export interface ProviderPackage {
  */
 export const PROVIDER_REGISTRY: readonly ProviderPackage[] = [
 	{ id: 'runPod', displayName: 'RunPod', credential: RunPodApi, nodes: [RunPod, RunPodTrigger] },
+	{ id: 'gepetto', displayName: 'Gepetto', credential: GepettoApi, nodes: [Gepetto, GepettoTrigger] },
 ];

@@ -1,0 +1,55 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { operationProperty, outputOptionsProperty } from '../shared/descriptions';
+import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
+import { executeOperation } from '../shared/router';
+import { designProperties } from './descriptions/design';
+import { RENDER_OPERATIONS, imageProperties } from './descriptions/image';
+import { refreshAndSkyProperties } from './descriptions/refresh';
+import { gepettoWaitProperties } from './descriptions/wait';
+import { GEPETTO_LOAD_OPTIONS } from './lists';
+import { gepettoProvider } from './provider';
+
+export class Gepetto implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Gepetto',
+		name: 'gepetto',
+		icon: { light: 'file:gepetto.svg', dark: 'file:gepetto.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Redesign, furnish, stage, declutter and brighten room photos with Gepetto; get the images as files',
+		defaults: { name: 'Gepetto' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'gepettoApi', required: true }],
+		webhooks: RESUME_WEBHOOKS,
+		properties: [
+			operationProperty(gepettoProvider, 'furnish'),
+			...imageProperties,
+			...designProperties,
+			...refreshAndSkyProperties,
+			...gepettoWaitProperties(gepettoProvider),
+			outputOptionsProperty({ show: { operation: [...RENDER_OPERATIONS, 'getJob'] } }),
+		],
+	};
+
+	methods = { loadOptions: GEPETTO_LOAD_OPTIONS };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeOperation(this, gepettoProvider);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeAfterCallback(this, gepettoProvider);
+	}
+}

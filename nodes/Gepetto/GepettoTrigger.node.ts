@@ -1,0 +1,72 @@
+import type {
+	IExecuteFunctions,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { ACCEPTED_CALLBACK_ANSWER } from '../shared/resume';
+import { emitReceivedRenders, receiveCallback, triggerProperties } from '../shared/trigger';
+import { gepettoProvider } from './provider';
+
+export class GepettoTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Gepetto Trigger',
+		name: 'gepettoTrigger',
+		icon: { light: 'file:gepetto.svg', dark: 'file:gepetto.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'On render result',
+		description: 'Starts the workflow when Gepetto sends a finished render to its webhook',
+		defaults: { name: 'Gepetto Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'gepettoApi', required: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: ACCEPTED_CALLBACK_ANSWER,
+				path: 'callback',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Copy this trigger’s Production URL into the Callback URL of a Gepetto node (Wait for Result: Don’t Wait) that uses the same credential. The node signs the URL per job; callbacks without a valid signature are refused with 401. Gepetto’s callback carries only the job ID and the image URL: a callback with an image is a completed job.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			...triggerProperties('Gepetto'),
+		],
+	};
+
+	// Gepetto takes its webhook URL with each job, so there is nothing to register remotely.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveCallback(this, gepettoProvider);
+	}
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await emitReceivedRenders(this);
+	}
+}
