@@ -19,20 +19,39 @@ import {
 import { ConcurrencyLimit } from '../../nodes/shared/wait';
 import { makePng } from '../../simulators/png';
 
+/**
+ * Known HMAC-SHA256 vectors, computed apart from the code under test: RFC 4231 test case 2, and
+ * `printf '%s' <text> | openssl dgst -sha256 -hmac <key>`. URLs already handed out (executions
+ * waiting for a callback) stay valid only while these hold.
+ */
+const RFC_4231_CASE_2 = {
+	key: 'Jefe',
+	data: 'what do ya want for nothing?',
+	mac: '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+};
+/** HMAC-SHA256('n8n-nodes-render-hooks/callback-signing-key', 'rp_key'). */
+const KEY_DERIVED_FROM_RP_KEY = '719e9b2d76d019720a17bcf413ab0eeecbde50f195d488a002f412cf292da0d5';
+/** HMAC-SHA256 under KEY_DERIVED_FROM_RP_KEY of the signed texts used below. */
+const SIGNATURES = {
+	'order-1': '18c8ad9c9a19e68f1a17f050c56a46b42cbe8ded9992e49f8158bef24e17d585',
+	'listing 7': 'eefeb81ae9601280d684c1573f3c05446084552c37d2367871a0fd9d2bc2ac5a',
+	a: 'c5c80a275581cdd7927837121e68d96f97e33356a06f5eac34897fd5b4fb21f0',
+	'r1\nbatch=W10': 'ba5f96043693451896167958cb0df458a532a50e574487f4d7ad9cdf4cfacfcb',
+};
+
 describe('callback signing', () => {
 	const key = secretOrDerivedFromApiKey(undefined, 'rp_key');
 
 	it('derives a key from the API key when no webhook secret is set, and prefers the secret', () => {
-		expect(key).toMatch(/^[0-9a-f]{64}$/);
-		expect(key).not.toContain('rp_key');
-		expect(secretOrDerivedFromApiKey(undefined, 'rp_key')).toBe(key);
+		expect(key).toBe(KEY_DERIVED_FROM_RP_KEY);
 		expect(secretOrDerivedFromApiKey(undefined, 'other')).not.toBe(key);
 		expect(secretOrDerivedFromApiKey('s3cret', 'rp_key')).toBe('s3cret');
 	});
 
 	it('signs a reference with HMAC-SHA256 and verifies only the exact signature', () => {
-		const signature = signReference(key, 'order-1');
-		expect(signature).toMatch(/^[0-9a-f]{64}$/);
+		expect(signReference(RFC_4231_CASE_2.key, RFC_4231_CASE_2.data)).toBe(RFC_4231_CASE_2.mac);
+		const signature = SIGNATURES['order-1'];
+		expect(signReference(key, 'order-1')).toBe(signature);
 		expect(isValidSignature(key, 'order-1', signature)).toBe(true);
 		expect(isValidSignature(key, 'order-2', signature)).toBe(false);
 		expect(isValidSignature('other-key', 'order-1', signature)).toBe(false);
@@ -43,14 +62,14 @@ describe('callback signing', () => {
 		const url = new URL(signedCallbackUrl('https://n8n.example.com/webhook-waiting/12?x=1', key, 'listing 7'));
 		expect(url.searchParams.get('x')).toBe('1');
 		expect(url.searchParams.get('ref')).toBe('listing 7');
-		expect(url.searchParams.get('sig')).toBe(signReference(key, 'listing 7'));
+		expect(url.searchParams.get('sig')).toBe(SIGNATURES['listing 7']);
 	});
 
 	it('checks an incoming query: missing parts and wrong signatures are refused with a reason', () => {
-		expect(checkCallbackQuery({ ref: 'a', sig: signReference(key, 'a') }, key)).toEqual({ ok: true, reference: 'a', extras: {} });
+		expect(checkCallbackQuery({ ref: 'a', sig: SIGNATURES.a }, key)).toEqual({ ok: true, reference: 'a', extras: {} });
 		const missing = checkCallbackQuery({ ref: 'a' }, key);
 		expect(missing).toMatchObject({ ok: false, reason: expect.stringContaining("'sig'") });
-		const forged = checkCallbackQuery({ ref: 'a', sig: signReference(key, 'b') }, key);
+		const forged = checkCallbackQuery({ ref: 'a', sig: SIGNATURES['order-1'] }, key);
 		expect(forged).toMatchObject({ ok: false, reason: expect.stringContaining('does not match') });
 		expect(checkCallbackQuery({ ref: ['a'], sig: 'x' } as unknown as IDataObject, key).ok).toBe(false);
 	});
@@ -58,6 +77,8 @@ describe('callback signing', () => {
 	it('signs the extra parameters too, so they cannot be added, dropped or changed', () => {
 		const url = new URL(signedCallbackUrl('https://n8n.example.com/webhook-waiting/7', key, 'r1', { batch: 'W10' }));
 		const query = Object.fromEntries(url.searchParams);
+		// The signed text is the reference, then each extra as a line `name=value`.
+		expect(query.sig).toBe(SIGNATURES['r1\nbatch=W10']);
 		expect(checkCallbackQuery(query, key)).toEqual({ ok: true, reference: 'r1', extras: { batch: 'W10' } });
 		expect(checkCallbackQuery({ ...query, batch: 'W3t9XQ' }, key).ok).toBe(false);
 		expect(checkCallbackQuery({ ...query, member: '1' }, key).ok).toBe(false);
@@ -137,7 +158,14 @@ describe('transport rules', () => {
 		expect(retryDelayMs(6, policy)).toBe(1000);
 		expect(retryDelayMs(0, policy, { 'retry-after': '0.5' })).toBe(500);
 		expect(retryDelayMs(0, policy, { 'retry-after': '60' })).toBe(1000);
-		expect(DEFAULT_RETRY_POLICY.maxRetries).toBeGreaterThan(0);
+	});
+
+	it('by default retries 4 times after 0.5 s, 1 s, 2 s and 4 s, capped at 30 s, as the README says', () => {
+		expect(DEFAULT_RETRY_POLICY.maxRetries).toBe(4);
+		const delays = [0, 1, 2, 3].map((attempt) => retryDelayMs(attempt, DEFAULT_RETRY_POLICY));
+		expect(delays).toEqual([500, 1000, 2000, 4000]);
+		expect(retryDelayMs(10, DEFAULT_RETRY_POLICY)).toBe(30_000);
+		expect(retryDelayMs(0, DEFAULT_RETRY_POLICY, { 'retry-after': '3600' })).toBe(30_000);
 	});
 
 	it("finds the provider's own words in its error bodies", () => {
