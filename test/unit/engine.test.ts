@@ -9,7 +9,20 @@ import {
 	signedCallbackUrl,
 } from '../../nodes/shared/callback-auth';
 import { DeliveryMemory, deliveryMemory } from '../../nodes/shared/callback-deliveries';
-import { looksLikeBase64Blob, providerErrorMessage, stripBase64 } from '../../nodes/shared/payload';
+import {
+	echoedRequest,
+	isBase64Text,
+	jobBody,
+	knownStatus,
+	looksLikeBase64Blob,
+	parsedRender,
+	providerError,
+	providerErrorMessage,
+	statusWords,
+	stripBase64,
+	withoutFiles,
+} from '../../nodes/shared/payload';
+import { RenderPayloadError } from '../../nodes/shared/result';
 import {
 	DEFAULT_RETRY_POLICY,
 	isRetryable,
@@ -205,6 +218,79 @@ describe('binary helpers', () => {
 		const stripped = stripBase64({ a: [blob, 'short'], b: { c: blob, n: 3 } }) as IDataObject;
 		expect(JSON.stringify(stripped)).not.toContain(blob.slice(0, 100));
 		expect(stripped).toMatchObject({ a: [expect.stringContaining('removed'), 'short'], b: { n: 3 } });
+	});
+});
+
+describe('parser toolkit', () => {
+	it('tells base64 from text by its alphabet and, where asked, its length', () => {
+		expect(isBase64Text('iVBORw0KGgo=')).toBe(true);
+		expect(isBase64Text('data:image/png;base64,iVBORw0KGgo=')).toBe(true);
+		expect(isBase64Text('iVBORw0KGgo=', 64)).toBe(false);
+		expect(isBase64Text('a poem')).toBe(false);
+		expect(isBase64Text('')).toBe(false);
+		expect(looksLikeBase64Blob('A'.repeat(255))).toBe(false);
+		expect(looksLikeBase64Blob('A'.repeat(256))).toBe(true);
+	});
+
+	it('cuts out the files a parser names and every blob, at any depth', () => {
+		const body = { a: ['short-file', 'text'], b: { c: 'A'.repeat(300) } };
+		expect(withoutFiles(body, (text) => text === 'short-file')).toEqual({
+			a: ['[base64 image removed: 10 chars]', 'text'],
+			b: { c: '[base64 image removed: 300 chars]' },
+		});
+	});
+
+	it('reads a job body or says what it needed', () => {
+		expect(jobBody({ job: 'j', status: 'x' }, 'job', 'needs job')).toEqual({
+			body: { job: 'j', status: 'x' },
+			jobId: 'j',
+			reportedStatus: 'x',
+		});
+		expect(() => jobBody({ job: '', status: 'x' }, 'job', 'needs job')).toThrow(
+			new RenderPayloadError('needs job; got an object with keys: job, status'),
+		);
+		expect(() => jobBody({ job: 'j' }, 'job', 'needs job')).toThrow(RenderPayloadError);
+	});
+
+	it('maps status words in the order given and refuses unknown ones', () => {
+		const statuses = statusWords({ pending: ['queued', 'new'], completed: ['done'] });
+		expect(knownStatus(statuses, 'new', 'Job 1')).toBe('pending');
+		expect(() => knownStatus(statuses, 'toString', 'Job 1')).toThrow(
+			"Job 1 has the unknown status 'toString'; expected one of queued, new, done",
+		);
+	});
+
+	it('takes the first message with text and the first non-empty code', () => {
+		expect(providerError([undefined, '  ', 'boom', 'later'], [3, '', 'E1'])).toEqual({ message: 'boom', code: 'E1' });
+		expect(providerError(['boom'])).toEqual({ message: 'boom' });
+		expect(providerError([' ', null], ['E1'])).toBeUndefined();
+	});
+
+	it('keeps the echoed fields that are there', () => {
+		expect(echoedRequest({ mode: 'a', styleId: null, other: 1 }, ['mode', 'styleId'])).toEqual({ mode: 'a' });
+		expect(echoedRequest({ other: 1 }, ['mode'])).toBeUndefined();
+	});
+
+	it('turns images into outputs: URLs with their thumbnails, base64 as inline images by index', () => {
+		const parsed = parsedRender({
+			provider: 'p',
+			jobId: 'j',
+			status: 'completed',
+			images: [{ url: 'https://x/1.png' }, { base64: 'QUJD' }, { url: 'https://x/3.png', thumbnailUrl: 'https://x/3t.png' }],
+			receivedAt: new Date('2024-01-01T00:00:00Z'),
+			raw: {},
+		});
+		expect(parsed).toStrictEqual({
+			result: {
+				provider: 'p',
+				jobId: 'j',
+				status: 'completed',
+				outputs: [{ index: 0, url: 'https://x/1.png' }, { index: 1 }, { index: 2, url: 'https://x/3.png', thumbnailUrl: 'https://x/3t.png' }],
+				receivedAt: '2024-01-01T00:00:00.000Z',
+				raw: {},
+			},
+			inlineImages: { 1: 'QUJD' },
+		});
 	});
 });
 
