@@ -1,0 +1,96 @@
+/**
+ * The Gepetto simulator's settings, their defaults and the types its users see. Defaults follow
+ * /work/shared/providers.md: Bearer auth, 120 calls a minute per user, one callback per finished job
+ * and no retries, no failure callback; with short job times.
+ */
+import type { DeliveryRecord, RequestRecord } from '../base';
+
+export type GepettoOutcome = 'success' | 'error';
+
+export interface GepettoSimulatorConfig {
+	/** Port on 127.0.0.1; 0 picks a free one. */
+	port: number;
+	/** Key expected as `authorization: Bearer <key>`. */
+	apiKey: string;
+	/** Time before a job starts (its model waking up when warm). */
+	queueMs: number;
+	/** Time a job runs. */
+	runMs: number;
+	/** Cold-boot switch: while true every job waits `coldBootMs` more before it starts. */
+	cold: boolean;
+	coldBootMs: number;
+	/** Calls per minute and user (all paths together). */
+	rateLimitPerMinute: number;
+	rateLimitWindowMs: number;
+	/** How jobs submitted while set end: `error` jobs never call back (none is documented). */
+	outcome: GepettoOutcome;
+	/** Side of the square PNG each render returns. */
+	outputSide: number;
+	/** Limit on downloading an input image; longer is an unreachable image. */
+	fetchTimeoutMs: number;
+	bodyLimitBytes: number;
+	/** An attempt with no answer within this long counts as failed. */
+	webhookTimeoutMs: number;
+	/** Fault: the next n API requests answer 429. */
+	rateLimitNext: number;
+	/** Fault: the next n API requests answer 500. */
+	failNext: number;
+	/** Fault: the next n API requests answer 200 with a body that is not JSON. */
+	garbageNext: number;
+	/** Fault: jobs submitted while set never start (and never call back) until it is cleared. */
+	stall: boolean;
+	/** Fault: jobs finishing while set send no callback. */
+	dropWebhooks: boolean;
+}
+
+export type GepettoSimulatorOptions = Partial<GepettoSimulatorConfig>;
+
+export const DEFAULT_CONFIG: GepettoSimulatorConfig = {
+	port: 0,
+	apiKey: 'gepetto_sim_key',
+	queueMs: 50,
+	runMs: 200,
+	cold: false,
+	coldBootMs: 3000,
+	rateLimitPerMinute: 120,
+	rateLimitWindowMs: 60_000,
+	outcome: 'success',
+	outputSide: 64,
+	fetchTimeoutMs: 3000,
+	bodyLimitBytes: 1_000_000,
+	webhookTimeoutMs: 10_000,
+	rateLimitNext: 0,
+	failNext: 0,
+	garbageNext: 0,
+	stall: false,
+	dropWebhooks: false,
+};
+
+/** A job as tests see it. */
+export interface GepettoJobView {
+	id: string;
+	mode: string;
+	/** The submitted body, webhook included. */
+	request: Record<string, unknown>;
+	webhook?: string;
+	status: 'pending' | 'success' | 'error';
+	output?: string;
+}
+
+export interface GepettoSimulator {
+	/** `http://127.0.0.1:PORT`. */
+	url: string;
+	/** The API base the credential takes: `{url}/v1`. */
+	baseUrl: string;
+	readonly apiKey: string;
+	config: GepettoSimulatorConfig;
+	requests: RequestRecord[];
+	deliveries: DeliveryRecord[];
+	readonly jobs: ReadonlyMap<string, GepettoJobView>;
+	/** A room photo (PNG) the simulator serves without auth, to submit by URL. */
+	sampleUrl(name?: string): string;
+	setFaults(changes: Partial<GepettoSimulatorConfig>): void;
+	waitForDeliveries(count: number, timeoutMs?: number): Promise<DeliveryRecord[]>;
+	reset(): void;
+	close(): Promise<void>;
+}
