@@ -1,6 +1,5 @@
 import type {
 	IExecuteFunctions,
-	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -9,8 +8,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { ACCEPTED_CALLBACK_ANSWER } from '../shared/resume';
-import { emitReceivedRenders, receiveCallback, triggerProperties } from '../shared/trigger';
+import {
+	CALLBACK_WEBHOOKS,
+	NO_REMOTE_REGISTRATION,
+	emitReceivedRenders,
+	receiveCallback,
+	triggerProperties,
+} from '../shared/trigger';
 import { runPodProvider } from './provider';
 
 export class RunPodTrigger implements INodeType {
@@ -26,15 +30,7 @@ export class RunPodTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'runPodApi', required: true }],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				responseData: ACCEPTED_CALLBACK_ANSWER,
-				path: 'callback',
-			},
-		],
+		webhooks: CALLBACK_WEBHOOKS,
 		properties: [
 			{
 				displayName:
@@ -56,19 +52,7 @@ export class RunPodTrigger implements INodeType {
 	};
 
 	// RunPod takes its callback URL with each job, so there is nothing to register remotely.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return false;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = NO_REMOTE_REGISTRATION;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveCallback(this, runPodProvider);

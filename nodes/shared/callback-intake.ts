@@ -9,6 +9,12 @@ import { isPlainObject } from './payload';
 import { toNodeError } from './transport';
 
 /**
+ * What n8n answers a callback it accepted and stored, when it answers itself. Without it n8n
+ * 2.40.7 and 1.123.81 send the literal text "firstEntryJson".
+ */
+export const ACCEPTED_CALLBACK_ANSWER = '={{ { "received": true } }}';
+
+/**
  * Answers the HTTP request now, so the provider gets its 2xx within its deadline whatever the node
  * does next. Plain node response methods: they work under every n8n webhook server.
  */

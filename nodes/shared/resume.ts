@@ -8,7 +8,7 @@ import type {
 
 import type { AttachOptions } from './binary';
 import { attachOptions, renderItems } from './binary';
-import { rejectCallback, respondJson, verifyCallback } from './callback-intake';
+import { ACCEPTED_CALLBACK_ANSWER, rejectCallback, respondJson, verifyCallback } from './callback-intake';
 import type { RenderContext, RenderProvider } from './provider';
 import type { ParsedRender, RenderResult } from './result';
 import { isFinalStatus } from './result';
@@ -19,12 +19,6 @@ import { ConcurrencyLimit, followJob, pollSettings } from './wait';
  * The webhook of every action node that can Wait for Callback: n8n routes a waiting execution's
  * resume URL to it. A restart webhook is never registered remotely, so it needs no webhookMethods.
  */
-/**
- * What n8n answers a callback it accepted and stored, when it answers itself. Without it n8n
- * 2.40.7 and 1.123.81 send the literal text "firstEntryJson".
- */
-export const ACCEPTED_CALLBACK_ANSWER = '={{ { "received": true } }}';
-
 export const RESUME_WEBHOOKS: INodeTypeDescription['webhooks'] = [
 	{
 		name: 'default',

@@ -3,17 +3,48 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { attachOptions, renderItems } from './binary';
 import { deliveryKeyOf, deliveryMemory } from './callback-deliveries';
-import { rejectCallback, respondJson, verifyCallback } from './callback-intake';
+import { ACCEPTED_CALLBACK_ANSWER, rejectCallback, respondJson, verifyCallback } from './callback-intake';
 import { outputOptionsProperty } from './descriptions';
 import type { RenderProvider } from './provider';
 import type { ParsedRender } from './result';
 import { isFinalStatus } from './result';
+
+/** The webhook of every provider trigger: the one URL its provider calls back. */
+export const CALLBACK_WEBHOOKS: INodeTypeDescription['webhooks'] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		responseData: ACCEPTED_CALLBACK_ANSWER,
+		path: 'callback',
+	},
+];
+
+/**
+ * The webhook lifecycle of a trigger whose URL reaches the provider with each job, or is pasted
+ * into its dashboard by hand: there is nothing to register remotely.
+ */
+export const NO_REMOTE_REGISTRATION: INodeType['webhookMethods'] = {
+	default: {
+		async checkExists() {
+			return false;
+		},
+		async create() {
+			return true;
+		},
+		async delete() {
+			return true;
+		},
+	},
+};
 
 /** The parameters every provider trigger has, after its own. */
 export function triggerProperties(providerName: string): INodeProperties[] {
