@@ -150,7 +150,7 @@ describe('Gepetto node: bad input gets a clear error and loses nothing', () => {
 		expect(result.error?.description).toMatch(/check the credential/);
 	});
 
-	it.each([
+	it.each<[string, IDataObject, RegExp]>([
 		['an unknown style', { styleId: '={{ "no-such-style" }}' }, /Gepetto answered 400: Unknown styleId 'no-such-style'/],
 		['a URL that is no image', { imageUrl: '__SAMPLE__not-an-image.html' }, /Gepetto answered 400: The file at url .* is not an image \(text\/html\)/],
 		['an unreachable URL', { imageUrl: 'http://127.0.0.1:1/room.jpg' }, /Gepetto answered 400: Could not download the image at url/],
