@@ -1,5 +1,5 @@
 import axios from 'axios';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { GepettoTrigger } from '../../nodes/Gepetto/GepettoTrigger.node';
 import { gepettoProvider } from '../../nodes/Gepetto/provider';
@@ -76,7 +76,7 @@ describe('Gepetto node: Wait for Callback', () => {
 
 describe('Gepetto Trigger', () => {
 	let trigger: ActiveTrigger;
-	const activate = async (parameters: IDataObject = {}) => {
+	const activate = async (parameters: INodeParameters = {}) => {
 		trigger = await world.host.activateTrigger({
 			nodes: [createNode(GepettoTrigger, { name: 'Gepetto Trigger', parameters })],
 			connections: {},
