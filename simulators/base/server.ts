@@ -32,6 +32,8 @@ export interface SimServerOptions {
 	errorBody?(message: string, status: number): unknown;
 	/** Fault switches; one is made when not given. */
 	faults?: FaultSwitches;
+	/** How long every answer waits first (an API's own latency); default none. */
+	answerDelayMs?(): number;
 	/** Retry-After of the rateLimit fault's 429 (default 1 s). */
 	faultRetryAfterMs?: number;
 	/** What the garbage fault answers with status 200 (default an HTML 502 page from a proxy). */
@@ -124,6 +126,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
 		const method = (req.method ?? 'GET').toUpperCase();
 		const match = findRoute(routes, method, url.pathname);
 		logRequest(req, res, url.pathname, match.kind === 'none' ? undefined : match.route.name);
+		const delayMs = options.answerDelayMs?.() ?? 0;
+		if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
 		try {
 			if (match.kind === 'none') throw new SimulatorError(404, 'Not Found');
 			const route = match.route;

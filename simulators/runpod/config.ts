@@ -68,7 +68,21 @@ export interface RunPodSimulatorConfig {
 	stall: boolean;
 	/** Fault: jobs finishing while set send no webhook, and pending retries stop. */
 	dropWebhooks: boolean;
+	/**
+	 * Fault: each request on `faultRateRoutes` meets a fault with this probability, e.g.
+	 * `{rateLimit: 0.3, serverError: 0.1}` (429 with Retry-After 1, 500). Drawn from a seeded generator
+	 * (`faultSeed`), so a failing run replays. A 500 on /run comes before the job is created.
+	 */
+	faultRates: Partial<Record<RunPodRateFault, number>>;
+	/** The routes `faultRates` applies to; empty: every route. */
+	faultRateRoutes: RunPodRoute[];
+	faultSeed: number;
+	/** Every API answer waits this long first, as a real API's latency. */
+	answerDelayMs: number;
 }
+
+/** The faults `faultRates` can draw. */
+export type RunPodRateFault = 'rateLimit' | 'serverError' | 'garbage';
 
 /** Partial configuration; the nested limits may be partial too and merge with the defaults. */
 export type RunPodSimulatorOptions = Partial<Omit<RunPodSimulatorConfig, 'rateLimits' | 'policyLimits'>> & {
@@ -78,7 +92,19 @@ export type RunPodSimulatorOptions = Partial<Omit<RunPodSimulatorConfig, 'rateLi
 
 export type RunPodFaults = Pick<
 	RunPodSimulatorConfig,
-	'rateLimitNext' | 'failNext' | 'garbageNext' | 'stall' | 'dropWebhooks' | 'webhookDelayMs' | 'outcome'
+	| 'rateLimitNext'
+	| 'failNext'
+	| 'garbageNext'
+	| 'stall'
+	| 'dropWebhooks'
+	| 'webhookDelayMs'
+	| 'outcome'
+	| 'faultRates'
+	| 'faultRateRoutes'
+	| 'faultSeed'
+	| 'answerDelayMs'
+	| 'runMs'
+	| 'queueMs'
 >;
 
 /** One webhook attempt (attempt 1 up to 1 + webhookRetries). */
@@ -170,6 +196,10 @@ export const RUNPOD_DEFAULT_CONFIG: Readonly<RunPodSimulatorConfig> = Object.fre
 	garbageNext: 0,
 	stall: false,
 	dropWebhooks: false,
+	faultRates: Object.freeze({}),
+	faultRateRoutes: Object.freeze([]) as unknown as RunPodRoute[],
+	faultSeed: 1,
+	answerDelayMs: 0,
 });
 
 /** The defaults with `options` over them; nested settings merge, so a test can change one limit alone. */

@@ -5,6 +5,7 @@
  * Built on the simulator base (simulators/base): this file only wires RunPod's parts together.
  */
 import {
+	ALL_ROUTES,
 	CallbackSender,
 	FaultSwitches,
 	SimulatorError,
@@ -18,6 +19,7 @@ import {
 import {
 	buildConfig,
 	type RunPodJobView,
+	type RunPodRateFault,
 	type RunPodSimulator,
 	type RunPodSimulatorConfig,
 	type RunPodSimulatorOptions,
@@ -50,10 +52,24 @@ function bindFaultCounters(config: RunPodSimulatorConfig, faults: FaultSwitches)
 	}
 }
 
+const RATE_FAULTS: readonly RunPodRateFault[] = ['rateLimit', 'serverError', 'garbage'];
+
+/** Arms the base's probability faults from `config.faultRates` (restarting the seeded generator). */
+function applyFaultRates(config: RunPodSimulatorConfig, faults: FaultSwitches): void {
+	const counts = FAULT_COUNTERS.map(([field]) => [field, config[field]] as const);
+	faults.clear(config.faultSeed);
+	for (const [field, count] of counts) (config as unknown as Record<string, unknown>)[field] = count;
+	const routes = config.faultRateRoutes.length > 0 ? config.faultRateRoutes : [ALL_ROUTES];
+	for (const kind of RATE_FAULTS) {
+		for (const route of routes) faults.rate(kind, config.faultRates[kind] ?? 0, route);
+	}
+}
+
 export async function startRunPodSimulator(options: RunPodSimulatorOptions = {}): Promise<RunPodSimulator> {
 	const config = buildConfig(options);
 	const faults = new FaultSwitches();
 	bindFaultCounters(config, faults);
+	applyFaultRates(config, faults);
 	const timers = new Timers();
 	const jobs: RunPodJobs = new RunPodJobs(
 		config,
@@ -75,6 +91,7 @@ export async function startRunPodSimulator(options: RunPodSimulatorOptions = {})
 		port: config.port,
 		routes: runPodRoutes(config, jobs),
 		faults,
+		answerDelayMs: () => config.answerDelayMs,
 		authenticate: requireBearer(() => config.apiKey, { allowBareKey: true }),
 		guard: (call) => {
 			const endpointId = call.params.endpointId;
@@ -107,6 +124,7 @@ export async function startRunPodSimulator(options: RunPodSimulatorOptions = {})
 		},
 		setFaults(changes) {
 			Object.assign(config, changes);
+			if (['faultRates', 'faultRateRoutes', 'faultSeed'].some((field) => field in changes)) applyFaultRates(config, faults);
 			jobs.advanceAll(Date.now());
 		},
 		waitForDeliveries(count, timeoutMs = 5000) {
@@ -116,6 +134,7 @@ export async function startRunPodSimulator(options: RunPodSimulatorOptions = {})
 			clearState();
 			// In place: callers may hold `sim.config`. Every key is always present, so assigning replaces all.
 			Object.assign(config, buildConfig(options));
+			applyFaultRates(config, faults);
 		},
 		async close() {
 			clearState();
