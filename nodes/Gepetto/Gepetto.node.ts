@@ -8,13 +8,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationProperty, outputOptionsProperty } from '../shared/descriptions';
+import { operationProperty, outputOptionsProperty, waitProperties } from '../shared/descriptions';
 import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
 import { designProperties } from './descriptions/design';
 import { RENDER_OPERATIONS, imageProperties } from './descriptions/image';
 import { refreshAndSkyProperties } from './descriptions/refresh';
-import { gepettoWaitProperties } from './descriptions/wait';
 import { GEPETTO_LOAD_OPTIONS } from './lists';
 import { gepettoProvider } from './provider';
 
@@ -38,7 +37,7 @@ export class Gepetto implements INodeType {
 			...imageProperties,
 			...designProperties,
 			...refreshAndSkyProperties,
-			...gepettoWaitProperties(gepettoProvider),
+			...waitProperties(gepettoProvider),
 			outputOptionsProperty({ show: { operation: [...RENDER_OPERATIONS, 'getJob'] } }),
 		],
 	};

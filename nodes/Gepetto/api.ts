@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { RenderContext } from '../shared/provider';
+import type { ApiContext } from '../shared/provider';
 import { callProviderApi } from '../shared/transport';
 
 export const GEPETTO_CREDENTIAL = 'gepettoApi';
@@ -17,7 +17,7 @@ export interface GepettoCall {
 }
 
 /** One authenticated call to `{baseUrl}{path}` (Bearer key from the credential). */
-export async function callGepetto<T = IDataObject>(context: RenderContext, call: GepettoCall, itemIndex: number): Promise<T> {
+export async function callGepetto<T = IDataObject>(context: ApiContext, call: GepettoCall, itemIndex: number): Promise<T> {
 	const credentials = await context.getCredentials(GEPETTO_CREDENTIAL);
 	const baseUrl = String(credentials.baseUrl || GEPETTO_DEFAULT_BASE_URL).replace(/\/+$/, '');
 	return await callProviderApi<T>(

@@ -2,7 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { describeValue, isPlainObject } from '../shared/payload';
-import { GEPETTO_CREDENTIAL, GEPETTO_DEFAULT_BASE_URL } from './api';
+import { callGepetto } from './api';
 
 /**
  * Gepetto's catalogues: `GET /rooms` is documented as `[{id, name, "name-en", type}]` (name in
@@ -42,18 +42,9 @@ export function catalogueOptions(entries: IDataObject[]): INodePropertyOptions[]
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/**
- * A catalogue for a drop-down. n8n runs loadOptions in a context of its own (no items, no
- * execution), which the engine's transport does not take, so this is one plain authenticated GET.
- */
+/** A catalogue for a drop-down, through the engine's transport (retries, 429 pause, errors). */
 async function loadCatalogue(context: ILoadOptionsFunctions, catalogue: Catalogue): Promise<INodePropertyOptions[]> {
-	const credentials = await context.getCredentials(GEPETTO_CREDENTIAL);
-	const baseUrl = String(credentials.baseUrl || GEPETTO_DEFAULT_BASE_URL).replace(/\/+$/, '');
-	const answer: unknown = await context.helpers.httpRequestWithAuthentication.call(context, GEPETTO_CREDENTIAL, {
-		method: 'GET',
-		url: `${baseUrl}${CATALOGUES[catalogue].path}`,
-		json: true,
-	});
+	const answer: unknown = await callGepetto(context, { method: 'GET', path: CATALOGUES[catalogue].path }, 0);
 	try {
 		return catalogueOptions(catalogueEntries(answer, catalogue));
 	} catch (error) {

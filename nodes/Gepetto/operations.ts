@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { secretOrDerivedFromApiKey, newReference, signedCallbackUrl } from '../shared/callback-auth';
 import type { ProviderOperation, SubmitOperation, SubmitRequest } from '../shared/provider';
 import type { ParsedRender } from '../shared/result';
 import { pollSettings } from '../shared/wait';
-import { GEPETTO_CREDENTIAL, callGepetto } from './api';
+import { callGepetto } from './api';
 import type { Catalogue } from './lists';
 import { CATALOGUES, catalogueEntries } from './lists';
 import { parseGepettoJob, parseGepettoSyncResponse } from './parser';
@@ -24,17 +23,6 @@ const WAIT_IN_REQUEST_MODE = {
 /** A submit that hands Gepetto a webhook answers at once with the pending job. */
 const QUEUED_SUBMIT_TIMEOUT_MS = 300_000;
 
-/**
- * Gepetto runs a job in the background only when the request names a webhook; without one it
- * blocks. Poll and Don't Wait (without a Callback URL) still need a job id, so they hand Gepetto
- * this execution's own resume URL, signed: n8n refuses that callback while the execution is not
- * waiting, and the result is read with Get Job.
- */
-function fallbackWebhook(context: IExecuteFunctions, itemIndex: number, secret: string): string {
-	const resumeUrl = context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex);
-	return signedCallbackUrl(String(resumeUrl), secret, newReference());
-}
-
 async function submitRender(
 	context: IExecuteFunctions,
 	path: string,
@@ -48,9 +36,8 @@ async function submitRender(
 		const answer = await callGepetto(context, { method: 'POST', path, body, timeoutMs, creates: true }, itemIndex);
 		return parseGepettoSyncResponse(answer);
 	}
-	const credentials = await context.getCredentials(GEPETTO_CREDENTIAL);
-	const secret = secretOrDerivedFromApiKey(credentials.webhookSecret, credentials.apiKey);
-	body.webhook = callbackUrl ?? fallbackWebhook(context, itemIndex, secret);
+	// The engine always gives one here: Gepetto runs a job in the background only with a webhook.
+	if (callbackUrl) body.webhook = callbackUrl;
 	const answer = await callGepetto(
 		context,
 		{ method: 'POST', path, body, timeoutMs: QUEUED_SUBMIT_TIMEOUT_MS, creates: true },

@@ -17,6 +17,7 @@ export const gepettoProvider: RenderProvider = {
 	// Submits answer at once when they carry a webhook; 10 at a time stays far below 120 a minute.
 	maxParallelSubmits: 10,
 	// Each job carries its webhook URL (`webhook` in the body).
-	callbacks: { mode: 'perJob' },
+	// Gepetto runs a job in the background only when the request names a webhook.
+	callbacks: { mode: 'perJob', urlRequiredForBackgroundJobs: true },
 	callbackSecret: (credentials) => secretOrDerivedFromApiKey(credentials.webhookSecret, credentials.apiKey),
 };

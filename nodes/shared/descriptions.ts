@@ -26,7 +26,9 @@ export function waitProperties(provider: RenderProvider): INodeProperties[] {
 	const providerName = provider.displayName;
 	const submitOperations = provider.operations.filter((entry) => entry.kind === 'submit');
 	const operations = submitOperations.filter((entry) => entry.offersWaitChoice).map((entry) => entry.value);
-	const extraModes = submitOperations.flatMap((entry) => (entry.kind === 'submit' && entry.extraWaitModes) || []);
+	const extraModes = submitOperations
+		.flatMap((entry) => (entry.kind === 'submit' && entry.extraWaitModes) || [])
+		.filter((mode, position, all) => all.findIndex((other) => other.value === mode.value) === position);
 	const perJob = provider.callbacks.mode === 'perJob';
 	const show = { show: { operation: operations } };
 	const waitModes: INodePropertyOptions[] = [

@@ -2,6 +2,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
+	ILoadOptionsFunctions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
@@ -9,6 +10,9 @@ import type { ParsedRender } from './result';
 
 /** The n8n contexts the engine runs provider calls in: an action node, or a webhook handler. */
 export type RenderContext = IExecuteFunctions | IWebhookFunctions;
+
+/** Where a provider API can be called from: those, and the drop-downs of the editor. */
+export type ApiContext = RenderContext | ILoadOptionsFunctions;
 
 /** How the action node waits for a submitted job. */
 export type WaitMode = 'none' | 'poll' | 'callback';
@@ -71,7 +75,15 @@ export type ProviderOperation = SubmitOperation | JobOperation | DataOperation;
  *   is not offered, and the correlation id can only come from the body.
  */
 export type CallbackDelivery =
-	| { mode: 'perJob' }
+	| {
+			mode: 'perJob';
+			/**
+			 * The provider runs a job in the background only when the request names a callback URL
+			 * (it blocks otherwise). When the user wants none (Poll, Don't Wait without a URL), the
+			 * engine then hands it a URL that n8n refuses and never routes to any node.
+			 */
+			urlRequiredForBackgroundJobs?: boolean;
+	  }
 	| { mode: 'dashboard'; correlationId?(parsed: ParsedRender): string | undefined };
 
 /**
@@ -113,7 +125,7 @@ export function findOperation(provider: RenderProvider, value: string): Provider
  * A node parameter for one item. Webhook handlers have no items of their own, so there n8n
  * resolves the parameter against the first input item.
  */
-export function itemParameter(context: RenderContext, name: string, itemIndex: number): unknown {
+export function itemParameter(context: ApiContext, name: string, itemIndex: number): unknown {
 	return 'getInputData' in context
 		? context.getNodeParameter(name, itemIndex)
 		: context.getNodeParameter(name);

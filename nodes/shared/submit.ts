@@ -28,6 +28,11 @@ export async function runSubmitOperation(
 	if (waitMode === 'callback' && provider.callbacks.mode !== 'perJob') waitMode = 'poll';
 	const secret = provider.callbackSecret(await context.getCredentials(provider.credentialType));
 	const resumeUrl = waitMode === 'callback' ? executionResumeUrl(context) : undefined;
+	const { callbacks } = provider;
+	const unroutedUrl =
+		callbacks.mode === 'perJob' && callbacks.urlRequiredForBackgroundJobs
+			? `${executionResumeUrl(context).split('?')[0]}/${UNROUTED_CALLBACK_PATH}`
+			: undefined;
 
 	const submitted: Submitted = new Array(items.length);
 	let batchTooLong = false;
@@ -38,9 +43,10 @@ export async function runSubmitOperation(
 			batchTooLong = batch.length > MAX_BATCH_PARAM_LENGTH;
 			return batchTooLong ? undefined : signedCallbackUrl(resumeUrl, secret, reference, { batch });
 		}
-		if (waitMode !== 'none' || provider.callbacks.mode !== 'perJob') return undefined;
-		const userUrl = context.getNodeParameter('callbackUrl', itemIndex, '') as string;
-		return userUrl ? signedCallbackUrl(userUrl, secret, reference) : undefined;
+		const userUrl =
+			waitMode === 'none' && callbacks.mode === 'perJob' ? (context.getNodeParameter('callbackUrl', itemIndex, '') as string) : '';
+		if (userUrl) return signedCallbackUrl(userUrl, secret, reference);
+		return unroutedUrl;
 	};
 
 	// Polling starts for each job as soon as it is accepted, on its own schedule.
@@ -99,6 +105,13 @@ export async function runSubmitOperation(
 	await Promise.all(followers);
 	return await emitResults(context, finished, (itemIndex) => attachOptions(context, itemIndex));
 }
+
+/**
+ * A path below the execution's resume URL that no node ever listens on: n8n answers a callback
+ * there with 404 (or 409 once the execution is no longer waiting) and resumes nothing, not even
+ * a later Wait node of the same execution, whose resume URL it would otherwise be.
+ */
+const UNROUTED_CALLBACK_PATH = 'render-hooks-no-callback';
 
 /** The provider's parallel submits, or fewer when the user asks (Submit Options). */
 function maxParallelSubmits(context: IExecuteFunctions, provider: RenderProvider): number {

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { RenderContext } from './provider';
+import type { ApiContext } from './provider';
 import { isPlainObject, providerErrorMessage } from './payload';
 
 /** A request body: JSON, multipart form data (files as bytes), or plain text. */
@@ -63,7 +63,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * a NodeApiError that shows the provider's own message. The answer is parsed as JSON.
  */
 export async function callProviderApi<T = IDataObject>(
-	context: RenderContext,
+	context: ApiContext,
 	request: ApiRequest,
 	options: ApiCallOptions,
 ): Promise<T> {
@@ -118,12 +118,12 @@ export async function callProviderApi<T = IDataObject>(
  */
 const rateLimitedUntil = new WeakMap<object, number>();
 
-function pauseForRateLimit(context: RenderContext, delayMs: number): void {
+function pauseForRateLimit(context: ApiContext, delayMs: number): void {
 	const until = Date.now() + delayMs;
 	rateLimitedUntil.set(context, Math.max(rateLimitedUntil.get(context) ?? 0, until));
 }
 
-async function waitOutRateLimit(context: RenderContext): Promise<void> {
+async function waitOutRateLimit(context: ApiContext): Promise<void> {
 	const remainingMs = (rateLimitedUntil.get(context) ?? 0) - Date.now();
 	if (remainingMs > 0) await sleep(remainingMs);
 }
@@ -193,7 +193,7 @@ const STATUS_HINTS: Record<number, string> = {
 };
 
 function apiError(
-	context: RenderContext,
+	context: ApiContext,
 	response: IN8nHttpFullResponse,
 	request: ApiRequest,
 	options: ApiCallOptions,
@@ -217,7 +217,7 @@ function apiError(
 }
 
 function parseJsonAnswer<T>(
-	context: RenderContext,
+	context: ApiContext,
 	response: IN8nHttpFullResponse,
 	request: ApiRequest,
 	options: ApiCallOptions,

@@ -1,3 +1,4 @@
+import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
 import { GepettoApi } from '../../credentials/GepettoApi.credentials';
@@ -51,16 +52,18 @@ describe('Gepetto node: every render operation, Wait in the Request', () => {
 });
 
 describe('Gepetto node: Poll, Don’t Wait, Get Job', () => {
-	it('Poll hands Gepetto a signed webhook (needed to run in the background) and polls Get Job to the image', async () => {
+	it('Poll hands Gepetto a webhook n8n never routes (Gepetto needs one to run in the background) and polls Get Job to the image', async () => {
 		const result = (await run({ correlationId: 'listing-9', maskUrl: world.sim.sampleUrl('mask.png') })).assertStatus('success');
 		const [item] = result.output('Gepetto');
 		const job = onlyJob();
 		expect(item.json).toMatchObject({ jobId: job.id, status: 'completed', correlationId: 'listing-9', outputs: [{ url: job.output, binaryProperty: 'data' }] });
 		expect(job.request).toMatchObject({ styleId: 'scandinave', roomId: 'living_room', preserveWindows: true, mask: world.sim.sampleUrl('mask.png') });
 		const webhook = new URL(job.webhook as string);
-		expect(webhook.pathname).toMatch(/^\/webhook-waiting\//);
-		expect(webhook.searchParams.get('sig')).toMatch(/^[0-9a-f]{64}$/);
+		expect(webhook.pathname).toMatch(/^\/webhook-waiting\/[^/]+\/render-hooks-no-callback$/);
 		expect(world.sim.requests.filter((request) => request.route === 'job').length).toBeGreaterThanOrEqual(1);
+		// Gepetto's callback there is refused and resumes nothing.
+		const callback = await axios.post(job.webhook as string, { id: job.id, output: job.output }, { validateStatus: () => true });
+		expect(callback.status).toBeGreaterThanOrEqual(400);
 	});
 
 	it('Furnish by a single piece sends furnitureId and no roomId', async () => {
