@@ -21,6 +21,7 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 
 import { DEFAULT_N8N_VERSION } from './paths.mjs';
@@ -204,11 +205,15 @@ async function startProcess(set, member, log) {
 	return running;
 }
 
-// Process groups still running when this process exits are killed (a failed test, Ctrl-C).
+// Process groups still running when this process exits are killed (a failed test, Ctrl-C, the
+// test runner's SIGTERM at a timeout: a signal's default action would skip the 'exit' handlers).
 const onExitKill = new Set();
 process.once('exit', () => {
 	for (const pid of onExitKill) killProcessGroup(pid, 'SIGKILL');
 });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+	if (process.listenerCount(signal) === 0) process.once(signal, () => process.exit(128 + osConstants.signals[signal]));
+}
 
 /**
  * SIGTERM to each process group at once: n8n shuts down gracefully within
