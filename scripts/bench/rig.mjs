@@ -171,15 +171,15 @@ function webhookNode(webhookPath, responseMode) {
 }
 
 /**
- * Webhook (answers with the last node's items) → one item per entry of body.jobs → `last`: POST
- * {jobs: [...]} to its path to run `last` over those items and get its output back.
+ * Webhook (answers with the last node's items, or on receipt) → one item per entry of body.jobs →
+ * `last`: POST {jobs: [...]} to its path to run `last` over those items and get its output back.
  */
-export function jobsWorkflow(last, { name = `rig jobs ${uuid()}` } = {}) {
+export function jobsWorkflow(last, { name = `rig jobs ${uuid()}`, responseMode = 'lastNode' } = {}) {
 	const webhookPath = `rig-jobs-${uuid()}`;
 	return {
 		name,
 		nodes: [
-			webhookNode(webhookPath, 'lastNode'),
+			webhookNode(webhookPath, responseMode),
 			{ parameters: { fieldToSplitOut: 'body.jobs', options: {} }, id: uuid(), name: 'One item per job', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0] },
 			{ id: uuid(), position: [400, 0], ...last },
 		],
@@ -290,4 +290,15 @@ export async function executionsByJob(rig, workflowId, jobIdPattern) {
 		for (const jobId of jobs) byJob.set(jobId, [...(byJob.get(jobId) ?? []), row.id]);
 	}
 	return { byJob, statuses, total: rows.length };
+}
+
+/** POSTs to n8n (path below its URL); returns {status, text, json}. */
+export async function post(rig, pathAndQuery, body, { contentType = 'application/json' } = {}) {
+	const response = await fetch(`${rig.n8n.url}${pathAndQuery}`, {
+		method: 'POST', headers: { 'content-type': contentType }, body, signal: AbortSignal.timeout(120_000),
+	});
+	const text = await response.text();
+	let json;
+	try { json = JSON.parse(text); } catch { json = undefined; }
+	return { status: response.status, text, json };
 }
