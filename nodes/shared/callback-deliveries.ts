@@ -24,6 +24,10 @@ export function deliveryKeyOf(jobId: string, status: RenderStatus): string {
  * when n8n serializes a request's static data, the list carries every key claimed so far in this
  * process, including those of requests that ran meanwhile. Keys saved by another process (queue
  * mode) or before a restart are merged in from each request's static data.
+ *
+ * Where n8n answers the provider itself, n8n 2.40.7 drops the static data changes of the webhook
+ * request (starting the execution resets its change flag before the save). The execution that
+ * the delivery starts therefore records the key again, and n8n saves that when it ends.
  */
 export class DeliveryMemory {
 	private readonly seen = new Set<string>();
@@ -52,6 +56,11 @@ export class DeliveryMemory {
 		if (this.seen.has(key)) return false;
 		this.add(key);
 		return true;
+	}
+
+	/** Records a delivery made elsewhere (another process claimed it), so this list carries it too. */
+	record(key: string): void {
+		if (!this.seen.has(key)) this.add(key);
 	}
 
 	/** Whether a final result of the job was delivered already. */

@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { attachOptions, renderItems } from './binary';
+import type { DeliveryMemory } from './callback-deliveries';
 import { deliveryKeyOf, deliveryMemory } from './callback-deliveries';
 import { ACCEPTED_CALLBACK_ANSWER, rejectCallback, respondJson, verifyCallback } from './callback-intake';
 import { outputOptionsProperty } from './descriptions';
@@ -103,8 +104,7 @@ export async function receiveCallback(
 	}
 
 	const { jobId, status } = parsed.result;
-	const scope = `${context.getWorkflow().id}:${context.getNode().id}`;
-	const memory = deliveryMemory(scope, context.getWorkflowStaticData('node') as IDataObject);
+	const memory = triggerDeliveries(context);
 	if (!isFinalStatus(status)) {
 		const wanted = context.getNodeParameter('emitProgress', false) === true;
 		if (!wanted || memory.hasFinal(jobId)) {
@@ -125,11 +125,20 @@ export async function receiveCallback(
  */
 export async function emitReceivedRenders(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const output: INodeExecutionData[] = [];
+	const memory = triggerDeliveries(context);
 	for (const [itemIndex, item] of context.getInputData().entries()) {
 		const parsed = item.json[RECEIVED_RENDER] as unknown as ParsedRender | undefined;
 		if (!parsed) continue;
+		// Kept with the execution's static data, which n8n saves when the execution ends.
+		memory.record(deliveryKeyOf(parsed.result.jobId, parsed.result.status));
 		const items = await renderItems(context, parsed, attachOptions(context, itemIndex));
 		output.push(...items.map((entry) => ({ ...entry, pairedItem: { item: itemIndex } })));
 	}
 	return [output];
+}
+
+/** The delivery memory of this trigger, attached to the static data n8n saves for it. */
+function triggerDeliveries(context: IWebhookFunctions | IExecuteFunctions): DeliveryMemory {
+	const scope = `${context.getWorkflow().id}:${context.getNode().id}`;
+	return deliveryMemory(scope, context.getWorkflowStaticData('node') as IDataObject);
 }

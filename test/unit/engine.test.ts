@@ -143,6 +143,15 @@ describe('delivery memory', () => {
 		expect(afterRestart.claim('job-8:completed')).toBe(true);
 	});
 
+	it('records a delivery claimed in another process, so its list carries it and a repeat here is refused', () => {
+		const staticData: IDataObject = {};
+		const memory = new DeliveryMemory().attach(staticData);
+		memory.record('job-5:completed');
+		memory.record('job-5:completed');
+		expect(Object.values(staticData)).toEqual([['job-5:completed']]);
+		expect(memory.claim('job-5:completed')).toBe(false);
+	});
+
 	it('keeps triggers apart', () => {
 		expect(deliveryMemory('wf-1:node-a', {}).claim('job-9:completed')).toBe(true);
 		expect(deliveryMemory('wf-1:node-a', {}).claim('job-9:completed')).toBe(false);
