@@ -1,0 +1,114 @@
+/**
+ * `npm run bench`: a real n8n (2.40.7, one main process, sqlite) with this package and a RunPod
+ * simulator, and each figure as a ratio measured side by side in this one run (see measures.mjs).
+ * Prints them, writes docs/bench.json and draws docs/bench.svg. Not part of CI.
+ *
+ *   npm run bench [-- --rounds 3 --seconds 8 --poll-runs 10 --no-queue]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { REPO_ROOT } from '../n8n/paths.mjs';
+import { ratioChart } from './chart.mjs';
+import { largeCallback, pollUnderFaults, pollingCalls, submits, throughput } from './measures.mjs';
+import { queueModeAvailable, queueModeThroughput } from './queue.mjs';
+import { startRig, triggerWorkflow, webhookNodeWorkflow } from './rig.mjs';
+
+const { values: options } = parseArgs({
+	options: {
+		rounds: { type: 'string', default: '3' },
+		seconds: { type: 'string', default: '8' },
+		'poll-runs': { type: 'string', default: '10' },
+		'no-queue': { type: 'boolean', default: false },
+		version: { type: 'string', default: '2.40.7' },
+	},
+});
+const rounds = Number(options.rounds);
+const seconds = Number(options.seconds);
+const say = (line) => process.stdout.write(`${line}\n`);
+const LAZY = { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' };
+
+async function main() {
+	const startedAt = Date.now();
+	say(`bench: n8n ${options.version}, one main process, ${os.cpus().length} CPUs, load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`);
+	const rig = await startRig({
+		version: options.version,
+		// Limits out of the way: the bench measures n8n and the nodes, not the simulated quotas.
+		simulator: { queueMs: 50, runMs: 400, rateLimits: { run: 1e6, status: 1e6 }, runMaxConcurrentJobs: 1e6 },
+		log: (line) => process.stderr.write(`[bench] ${line}\n`),
+	});
+	const figures = { version: options.version, cpus: os.cpus().length, date: new Date().toISOString() };
+	try {
+		const trigger = await rig.createWorkflow(triggerWorkflow(rig.credential));
+		const webhook = await rig.createWorkflow(webhookNodeWorkflow());
+
+		say(`\n1. throughput, trigger vs Webhook node: ${rounds} alternating rounds of ${seconds} s at 10 connections (default expression engine settings)`);
+		figures.throughput = await throughput(rig, { trigger, webhook, rounds, seconds, log: say });
+		say(`\n2. 15 MB callback, trigger vs Webhook node`);
+		figures.largeCallback = await largeCallback(rig, { trigger, webhook, log: say });
+		say(`\n3. 200 submits in one execution, API answering in 100 ms`);
+		figures.submits = await submits(rig, { log: say });
+		say(`\n4. status calls per polled job`);
+		figures.polling = await pollingCalls(rig, { log: say });
+		say(`\n5. Poll, 20 items, status calls answered 30% 429 + 10% 500`);
+		figures.pollUnderFaults = await pollUnderFaults(rig, { runs: Number(options['poll-runs']), log: say });
+
+		say(`\n6. throughput again with ${Object.entries(LAZY).map(([name, value]) => `${name}=${value}`).join(' ')} (n8n restarted)`);
+		await rig.restartN8n({ env: LAZY });
+		figures.throughputLazyAcquire = await throughput(rig, { trigger, webhook, rounds, seconds, log: say });
+		await rig.restartN8n({ env: {} });
+
+		if (options['no-queue'] || !queueModeAvailable()) {
+			say('\n7. queue mode vs one main: not measured');
+		} else {
+			say('\n7. queue mode (main + 2 webhook processors + 2 workers) vs one main: trigger throughput');
+			await rig.n8n.stop(); // one n8n at a time on this machine
+			figures.queueMode = await queueModeThroughput({ sim: rig.sim, signingKey: rig.signingKey, rounds, seconds, log: say });
+			figures.queueMode.ratio = figures.queueMode.perSecond / figures.throughput.trigger.perSecond;
+		}
+	} finally {
+		await rig.stop();
+		rig.removeUserFolder();
+	}
+	figures.seconds = (Date.now() - startedAt) / 1000;
+	report(figures);
+}
+
+function report(figures) {
+	const { throughput: t, throughputLazyAcquire: lazy, largeCallback: large, submits: sub, polling, pollUnderFaults: faults, queueMode } = figures;
+	const rate = (entry) => `${entry.perSecond.toFixed(1)} req/s, p50 ${entry.p50.toFixed(0)} ms, ${entry.answered} answered → ${entry.executions} executions`;
+	say('\n== figures ==');
+	say(`trigger vs Webhook node:      ${t.ratio.toFixed(2)}×  (trigger ${rate(t.trigger)}; Webhook node ${rate(t.webhookNode)})`);
+	say(`  with LAZY_ACQUIRE=true:     ${lazy.ratio.toFixed(2)}×  (trigger ${rate(lazy.trigger)}; Webhook node ${rate(lazy.webhookNode)})`);
+	say(`15 MB callback latency:       ${large.latencyRatio.toFixed(2)}×  (trigger ${large.trigger.ms.toFixed(0)} ms, Webhook node ${large.webhookNode.ms.toFixed(0)} ms)`);
+	say(`15 MB callback memory:        ${large.memoryPerBody.toFixed(2)}× the body  (RSS +${large.trigger.rssGrowthMb.toFixed(0)} MB trigger, +${large.webhookNode.rssGrowthMb.toFixed(0)} MB Webhook node, body ${large.bodyMb.toFixed(1)} MB)`);
+	say(`200 submits vs HTTP Request:  ${sub.ratio.toFixed(2)}×  (RunPod node ${sub.ms.runPodNode} ms; HTTP Request batching ${sub.batchSize}/0 ms ${sub.ms.httpRequestBatching} ms, defaults ${sub.ms.httpRequestDefaults} ms → ${sub.ratioToDefaults.toFixed(2)}×)`);
+	say(`status calls per polled job:  ${polling.ratio.toFixed(2)}× the bound  (${polling.perJob.toFixed(2)} per job, max ${polling.maxPerJob}; ⌈${polling.durationMs / 1000} s ÷ ${polling.intervalS} s⌉ + 1 = ${polling.bound})`);
+	say(`Poll under 30% 429 + 10% 500: every job completed in ${faults.allCompletedRuns} of ${faults.runs} runs`);
+	say(queueMode ? `queue mode vs one main:       ${queueMode.ratio.toFixed(2)}×  (queue mode ${rate(queueMode)})` : 'queue mode vs one main:       not measured');
+	say(`(bench took ${figures.seconds.toFixed(0)} s)`);
+
+	fs.mkdirSync(path.join(REPO_ROOT, 'docs'), { recursive: true });
+	fs.writeFileSync(path.join(REPO_ROOT, 'docs', 'bench.json'), `${JSON.stringify(figures, null, 2)}\n`);
+	fs.writeFileSync(path.join(REPO_ROOT, 'docs', 'bench.svg'), ratioChart({
+		title: `n8n-nodes-render-hooks vs n8n's own nodes (n8n ${figures.version}, one main, ${figures.cpus} CPUs)`,
+		subtitle: `npm run bench, ${figures.date.slice(0, 10)}; Poll through 30% 429 + 10% 500: all jobs completed in ${faults.allCompletedRuns} of ${faults.runs} runs`,
+		rows: [
+			{ label: 'Trigger ÷ Webhook node, req/s', value: t.ratio, target: 0.95, better: 'higher' },
+			{ label: '  same, LAZY_ACQUIRE=true', value: lazy.ratio, target: 0.95, better: 'higher' },
+			{ label: '15 MB callback latency ÷ Webhook node', value: large.latencyRatio, target: 1.5, better: 'lower' },
+			{ label: '15 MB callback RSS growth ÷ body size', value: large.memoryPerBody, target: 3, better: 'lower' },
+			{ label: '200 submits ÷ HTTP Request (batching)', value: sub.ratio, target: 1.1, better: 'lower' },
+			{ label: 'Status calls per job ÷ ⌈d ÷ i⌉ + 1', value: polling.ratio, target: 1, better: 'lower' },
+			{ label: 'Queue mode ÷ one main, trigger req/s', value: queueMode?.ratio },
+		],
+	}));
+	say('wrote docs/bench.json and docs/bench.svg');
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error.stack}\n`);
+	process.exit(1);
+});
