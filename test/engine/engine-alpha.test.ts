@@ -51,6 +51,13 @@ describe('Alpha (perJob, JSON): wait modes', () => {
 		]);
 	});
 
+	it('Poll Until Done: a render still unfinished at the timeout keeps its last status with WAIT_TIMEOUT naming the job', async () => {
+		world.alpha.settings.lookupsUntilDone = Infinity;
+		const result = (await runAlpha({ waitOptions: { pollInterval: 0.05, timeout: 0.3 } })).assertStatus('success');
+		const [job] = world.alpha.jobs.values();
+		expect(result.json('Alpha')[0]).toMatchObject({ jobId: job.id, status: 'running', error: { code: 'WAIT_TIMEOUT', message: expect.stringContaining(`Job ${job.id} was still running`) } });
+	});
+
 	it("Don't Wait without a Callback URL: returns the queued job at once, sends no URL and asks no status", async () => {
 		const result = (await runAlpha({ waitFor: 'none', correlationId: 'now' })).assertStatus('success');
 		const [job] = world.alpha.jobs.values();
@@ -135,6 +142,17 @@ describe('Alpha (perJob, JSON): wait modes', () => {
 				[jobs[0].id, 'item-0', 'completed', { item: 0 }],
 				[jobs[1].id, 'item-1', 'failed', { item: 1 }],
 				[jobs[2].id, 'item-2', 'completed', { item: 2 }],
+			]);
+		});
+
+		it('at its timeout with no callback, ends with one WAIT_TIMEOUT item per job, keeping the input fields', async () => {
+			world.alpha.settings.lookupsUntilDone = Infinity;
+			const waiting = (await runWaiting([{ prompt: 'one', listing: 'a' }, { prompt: 'two', listing: 'b' }], { waitOptions: { timeout: 1 } })).assertStatus('waiting');
+			const jobIds = [...world.alpha.jobs.keys()];
+			const done = (await world.host.waitForExecution(waiting.executionId)).assertStatus('success');
+			expect(done.json('Alpha').map((json) => [json.jobId, (json.error as IDataObject)?.code, json.listing])).toEqual([
+				[jobIds[0], 'WAIT_TIMEOUT', 'a'],
+				[jobIds[1], 'WAIT_TIMEOUT', 'b'],
 			]);
 		});
 
