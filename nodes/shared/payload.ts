@@ -55,7 +55,7 @@ export function statusWords(
 }
 
 /**
- * The RenderStatus of a provider's status word. `subject` names the job in the error ("RunPod job
+ * The RenderStatus of a provider's status word. `subject` names the job in the error (e.g. "Acme job
  * j1"); a word the table does not know is an unknown shape, never guessed.
  */
 export function knownStatus(

@@ -20,6 +20,12 @@ export type WaitMode = 'none' | 'poll' | 'callback';
 /** What the engine hands a submit handler for one item. */
 export interface SubmitRequest {
 	itemIndex: number;
+	/**
+	 * The job's correlation id: Your Reference, or one the engine made. A perJob provider gets it
+	 * back through the callback URL; a dashboard provider must send it with the job where its API
+	 * echoes it, for its trigger to report it.
+	 */
+	reference: string;
 	/** Where the provider should report the result (signed by the engine), when there is one. */
 	callbackUrl?: string;
 	/** The wait mode the user chose, including the provider's own extra ones. */

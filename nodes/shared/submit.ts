@@ -69,7 +69,7 @@ export async function runSubmitOperation(
 		const reference = (context.getNodeParameter('correlationId', itemIndex, '') as string) || newReference();
 		try {
 			const callbackUrl = callbackUrlFor(itemIndex, reference);
-			const parsed = await operation.submit(context, { itemIndex, callbackUrl, waitMode: chosenWait });
+			const parsed = await operation.submit(context, { itemIndex, reference, callbackUrl, waitMode: chosenWait });
 			parsed.result.correlationId = reference;
 			submitted[itemIndex] = parsed;
 			finished[itemIndex] = parsed;
