@@ -73,8 +73,7 @@ export const betaProvider: RenderProvider = {
 			action: 'Enhance an image',
 			description: 'Upload an image and start a process on it',
 			offersWaitChoice: true,
-			async submit(context, request) {
-				const { itemIndex } = request;
+			async submit(context, { itemIndex, reference }) {
 				const property = context.getNodeParameter('binaryProperty', itemIndex) as string;
 				const file = await inputImageFile(context, itemIndex, { kind: 'binary', property });
 				const upload = await callBeta(
@@ -82,12 +81,9 @@ export const betaProvider: RenderProvider = {
 					{ method: 'POST', path: '/api/uploads', body: { multipart: [{ name: 'purpose', value: 'enhance' }, { name: 'image', file }] }, creates: true },
 					itemIndex,
 				);
-				// Beta has no per-job URL: the correlation id travels in the request and comes back in
-				// the callback body. The engine's own reference (random when Your Reference is empty) is
-				// used once SubmitRequest carries it; until then only the user's.
-				const reference =
-					'reference' in request ? String(request.reference) : (context.getNodeParameter('correlationId', itemIndex, '') as string);
-				const start = { upload_id: upload.upload_id, effect: context.getNodeParameter('effect', itemIndex) as string, ...(reference ? { reference } : {}) };
+				// Beta has no per-job URL: the correlation id travels with the process and comes back in
+				// the callback body, where the provider's correlationId() finds it.
+				const start = { upload_id: upload.upload_id, effect: context.getNodeParameter('effect', itemIndex) as string, reference };
 				const started = await callBeta(context, { method: 'POST', path: '/api/process', body: { json: start }, creates: true }, itemIndex);
 				return parseBetaProcess(started.process);
 			},
