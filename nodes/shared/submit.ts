@@ -9,6 +9,7 @@ import { isFinalStatus } from './result';
 import { isHttpUrl } from './payload';
 import { MAX_BATCH_PARAM_LENGTH, emitResults, encodeBatch } from './resume';
 import type { StopSignal } from './wait';
+import { toNodeError } from './transport';
 import { ConcurrencyLimit, WAIT_TIMEOUT_CODE, followJob, pollSettings } from './wait';
 
 type Submitted = Array<ParsedRender | Error | undefined>;
@@ -45,6 +46,12 @@ export async function runSubmitOperation(
 		}
 		const userUrl =
 			waitMode === 'none' && callbacks.mode === 'perJob' ? (context.getNodeParameter('callbackUrl', itemIndex, '') as string) : '';
+		if (userUrl && !isHttpUrl(userUrl)) {
+			throw new NodeOperationError(context.getNode(), `The Callback URL "${userUrl}" is not an http(s) URL`, {
+				itemIndex,
+				description: 'Paste the Production URL of the provider’s trigger, or leave Callback URL empty.',
+			});
+		}
 		if (userUrl) return signedCallbackUrl(userUrl, secret, reference);
 		return unroutedUrl;
 	};
@@ -75,8 +82,10 @@ export async function runSubmitOperation(
 			finished[itemIndex] = parsed;
 			if (waitMode === 'poll') follow(itemIndex, parsed);
 		} catch (error) {
-			submitted[itemIndex] = error as Error;
-			finished[itemIndex] = error as Error;
+			// Whatever a handler throws becomes an n8n error here, so it can never pass for a result.
+			const failure = toNodeError(context.getNode(), error, itemIndex);
+			submitted[itemIndex] = failure;
+			finished[itemIndex] = failure;
 			if (!context.continueOnFail()) stop.stopped = true;
 		}
 	};
