@@ -23,7 +23,10 @@ export class GepettoTrigger implements INodeType {
 		name: 'gepettoTrigger',
 		icon: { light: 'file:gepetto.svg', dark: 'file:gepetto.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 only spares n8n an expression evaluation per callback (it checks a binaryData
+		// option on version 1 nodes); both versions behave alike.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: 'On render result',
 		description: 'Starts the workflow when Gepetto sends a finished render to its webhook',
 		defaults: { name: 'Gepetto Trigger' },

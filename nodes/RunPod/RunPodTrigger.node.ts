@@ -23,7 +23,10 @@ export class RunPodTrigger implements INodeType {
 		name: 'runPodTrigger',
 		icon: { light: 'file:runpod.svg', dark: 'file:runpod.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 only spares n8n an expression evaluation per callback (it checks a binaryData
+		// option on version 1 nodes); both versions behave alike.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: 'On job result',
 		description: 'Starts the workflow when a RunPod Serverless job reports its result',
 		defaults: { name: 'RunPod Trigger' },

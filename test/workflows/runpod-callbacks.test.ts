@@ -71,7 +71,7 @@ describe('RunPod node: Wait for Callback', () => {
 		await waitUntil(() => world.sim.jobs.get(job.id)?.status === 'COMPLETED');
 		const callback = await post(job.webhook as string, { ...(await statusOf(job.id)), input: job.input, webhook: job.webhook });
 		// Every job is final: n8n itself answers, once it has stored the resume.
-		expect([callback.status, callback.data]).toEqual([200, { received: true }]);
+		expect([callback.status, callback.data]).toEqual([200, '']);
 
 		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
 		const [item] = done.output('RunPod');
@@ -195,7 +195,7 @@ describe('RunPod Trigger', () => {
 		await activate();
 		const answer = await post(signedUrl('order-9'), fixture('callback-completed-two-pngs.json'));
 		expect(answer.status).toBe(200);
-		expect(answer.data).toEqual({ received: true });
+		expect(answer.data).toEqual('');
 
 		const [execution] = await trigger.waitForExecutions(1);
 		const [item] = execution.assertStatus('success').output('RunPod Trigger');
@@ -220,7 +220,7 @@ describe('RunPod Trigger', () => {
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(trigger.executions()).toHaveLength(1);
 		// A new status of the same job is not a repeat.
-		expect((await post(signedUrl('r'), { ...body, status: 'FAILED', error: 'late failure' })).data).toEqual({ received: true });
+		expect((await post(signedUrl('r'), { ...body, status: 'FAILED', error: 'late failure' })).data).toEqual('');
 		await trigger.waitForExecutions(2);
 	});
 
