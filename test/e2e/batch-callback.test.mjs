@@ -11,58 +11,17 @@ import { after, before, describe, it } from 'node:test';
 
 import { importWorkflows, publishWorkflow } from '../../scripts/n8n/rest-client.mjs';
 import { startProduct } from '../../scripts/product.mjs';
-import { NODE_TYPES, freeProductPorts } from './e2e-support.mjs';
+import { freeProductPorts, waitForCallbackWorkflow } from './e2e-support.mjs';
 
 const versions = (process.env.N8N_E2E_VERSIONS ?? '2.40.7,1.123.81').split(',').map((version) => version.trim());
 
-/** Webhook → Split Out (one item per job) → RunPod (raw input, Wait for Callback). */
-function batchWorkflow(credential) {
-	return {
+const batchWorkflow = (credential) =>
+	waitForCallbackWorkflow(credential, {
 		name: 'e2e: batch wait for callback',
-		nodes: [
-			{
-				parameters: { httpMethod: 'POST', path: 'e2e-batch', options: {} },
-				id: 'b0000000-0000-4000-8000-000000000001',
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'b0000000-0000-4000-8000-0000000000a1',
-			},
-			{
-				parameters: { fieldToSplitOut: 'body.jobs', options: {} },
-				id: 'b0000000-0000-4000-8000-000000000002',
-				name: 'One item per job',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-			},
-			{
-				parameters: {
-					operation: 'run',
-					endpointId: 'sim-endpoint',
-					inputType: 'raw',
-					rawInput: '={{ JSON.stringify($json) }}',
-					waitFor: 'callback',
-					correlationId: '={{ $json.name }}',
-					waitOptions: { pollInterval: 0.5, timeout: 120 },
-				},
-				id: 'b0000000-0000-4000-8000-000000000003',
-				name: 'RunPod',
-				type: NODE_TYPES.runPod,
-				typeVersion: 1,
-				position: [440, 0],
-				webhookId: 'b0000000-0000-4000-8000-0000000000a3',
-				credentials: { [credential.type]: { id: credential.id, name: credential.name } },
-			},
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'One item per job', type: 'main', index: 0 }]] },
-			'One item per job': { main: [[{ node: 'RunPod', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	};
-}
+		path: 'e2e-batch',
+		idPrefix: 'b',
+		waitOptions: { pollInterval: 0.5, timeout: 120 },
+	});
 
 async function until(check, { timeoutMs = 30_000, what }) {
 	const deadline = Date.now() + timeoutMs;

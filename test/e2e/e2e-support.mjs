@@ -305,3 +305,57 @@ export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x
 export function sha256(buffer) {
 	return crypto.createHash('sha256').update(buffer).digest('hex');
 }
+
+/**
+ * Webhook {jobs: [{name}]} → Split Out (one item per job) → RunPod (raw input, Wait for Callback):
+ * the workflow the batch and queue-mode suites resume. `idPrefix` (one hex digit) keeps node and
+ * webhook ids apart between workflows of one n8n.
+ */
+export function waitForCallbackWorkflow(credential, { name, path, idPrefix, waitOptions }) {
+	const id = (suffix) => `${idPrefix}0000000-0000-4000-8000-0000000000${suffix}`;
+	return {
+		name,
+		nodes: [
+			{
+				parameters: { httpMethod: 'POST', path, options: {} },
+				id: id('01'),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: id('a1'),
+			},
+			{
+				parameters: { fieldToSplitOut: 'body.jobs', options: {} },
+				id: id('02'),
+				name: 'One item per job',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+			},
+			{
+				parameters: {
+					operation: 'run',
+					endpointId: 'sim-endpoint',
+					inputType: 'raw',
+					rawInput: '={{ JSON.stringify($json) }}',
+					waitFor: 'callback',
+					correlationId: '={{ $json.name }}',
+					waitOptions,
+				},
+				id: id('03'),
+				name: 'RunPod',
+				type: NODE_TYPES.runPod,
+				typeVersion: 1,
+				position: [440, 0],
+				webhookId: id('a3'),
+				credentials: { [credential.type]: { id: credential.id, name: credential.name } },
+			},
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'One item per job', type: 'main', index: 0 }]] },
+			'One item per job': { main: [[{ node: 'RunPod', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}

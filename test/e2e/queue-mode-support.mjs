@@ -9,7 +9,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { REPO_ROOT } from '../../scripts/n8n/paths.mjs';
-import { CREDENTIAL_TYPE_OF_NODE, NODE_TYPES, callbackSigningKey, signedCallbackUrl } from './e2e-support.mjs';
+import {
+	CREDENTIAL_TYPE_OF_NODE,
+	NODE_TYPES,
+	callbackSigningKey,
+	signedCallbackUrl,
+	waitForCallbackWorkflow,
+} from './e2e-support.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,53 +60,13 @@ export function triggerWorkflow(credential) {
 }
 
 /** Webhook {jobs: [{name}]} → one item per job → RunPod (Wait for Callback). */
-export function waitWorkflow(credential) {
-	return {
+export const waitWorkflow = (credential) =>
+	waitForCallbackWorkflow(credential, {
 		name: 'queue mode: wait for callback',
-		nodes: [
-			{
-				parameters: { httpMethod: 'POST', path: 'queue-mode-wait', options: {} },
-				id: 'd0000000-0000-4000-8000-000000000001',
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'd0000000-0000-4000-8000-0000000000a1',
-			},
-			{
-				parameters: { fieldToSplitOut: 'body.jobs', options: {} },
-				id: 'd0000000-0000-4000-8000-000000000002',
-				name: 'One item per job',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-			},
-			{
-				parameters: {
-					operation: 'run',
-					endpointId: 'sim-endpoint',
-					inputType: 'raw',
-					rawInput: '={{ JSON.stringify($json) }}',
-					waitFor: 'callback',
-					correlationId: '={{ $json.name }}',
-					waitOptions: { timeout: 900 },
-				},
-				id: 'd0000000-0000-4000-8000-000000000003',
-				name: 'RunPod',
-				type: NODE_TYPES.runPod,
-				typeVersion: 1,
-				position: [440, 0],
-				webhookId: 'd0000000-0000-4000-8000-0000000000a3',
-				credentials: credentialRef(credential),
-			},
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'One item per job', type: 'main', index: 0 }]] },
-			'One item per job': { main: [[{ node: 'RunPod', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	};
-}
+		path: 'queue-mode-wait',
+		idPrefix: 'd',
+		waitOptions: { timeout: 900 },
+	});
 
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'runpod', 'callback-completed-two-pngs.json');
 
