@@ -117,15 +117,7 @@ async function storeOutput(
 		if (inline !== undefined) {
 			bytes = decodeBase64Image(inline);
 		} else if (output.url && options.downloadUrls) {
-			const response = (await context.helpers.httpRequest({
-				method: 'GET',
-				url: output.url,
-				encoding: 'arraybuffer',
-				returnFullResponse: true,
-				timeout: DOWNLOAD_TIMEOUT_MS,
-			})) as IN8nHttpFullResponse;
-			bytes = Buffer.from(response.body as ArrayBuffer);
-			declaredMimeType = String((response.headers as IDataObject)['content-type'] ?? '');
+			({ bytes, declaredMimeType } = await download(context, output.url));
 		} else {
 			return { output };
 		}
@@ -141,6 +133,21 @@ async function storeOutput(
 }
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
+
+/** A file at a URL: its bytes and the content type the server declared. */
+async function download(context: RenderContext, url: string): Promise<{ bytes: Buffer; declaredMimeType: string }> {
+	const response = (await context.helpers.httpRequest({
+		method: 'GET',
+		url,
+		encoding: 'arraybuffer',
+		returnFullResponse: true,
+		timeout: DOWNLOAD_TIMEOUT_MS,
+	})) as IN8nHttpFullResponse;
+	return {
+		bytes: Buffer.from(response.body as ArrayBuffer),
+		declaredMimeType: String((response.headers as IDataObject)['content-type'] ?? ''),
+	};
+}
 
 function fileTypeFromMime(contentType: string): FileType | undefined {
 	const [kind, subtype] = contentType.split(';')[0].trim().toLowerCase().split('/');
@@ -181,16 +188,8 @@ export async function inputImageFile(
 			description: 'Give the image as a public http(s) URL, or choose Binary Property as the source.',
 		});
 	}
-	const response = (await context.helpers.httpRequest({
-		method: 'GET',
-		url: source.url,
-		encoding: 'arraybuffer',
-		returnFullResponse: true,
-		timeout: DOWNLOAD_TIMEOUT_MS,
-	})) as IN8nHttpFullResponse;
-	const data = Buffer.from(response.body as ArrayBuffer);
-	const declared = String((response.headers as IDataObject)['content-type'] ?? '');
-	const type = detectFileType(data) ?? fileTypeFromMime(declared) ?? FALLBACK_FILE_TYPE;
+	const { bytes: data, declaredMimeType } = await download(context, source.url);
+	const type = detectFileType(data) ?? fileTypeFromMime(declaredMimeType) ?? FALLBACK_FILE_TYPE;
 	const lastSegment = new URL(source.url).pathname.split('/').pop() ?? '';
 	return { data, fileName: lastSegment || `image.${type.extension}`, mimeType: type.mimeType };
 }
