@@ -24,6 +24,33 @@ export const CREDENTIAL_TYPE_OF_NODE = Object.fromEntries(PROVIDERS.flatMap((pro
 export const CREDENTIAL_TYPES = PROVIDERS.map((provider) => provider.credentialType);
 export const FINAL_EXECUTION_STATUSES = new Set(['success', 'error', 'crashed', 'canceled', 'cancelled']);
 
+/** The example workflow imported from examples/<filePrefix>*.json, as startProduct lists it. */
+export function exampleWorkflow(product, filePrefix) {
+	const workflow = product.workflows.find((candidate) => candidate.file.startsWith(filePrefix));
+	if (!workflow) throw new Error(`no example ${filePrefix}*.json among ${product.workflows.map((candidate) => candidate.file).join(', ')}`);
+	return workflow;
+}
+
+/**
+ * POSTs `body` to n8n at `trigger.path` + `query` (a trigger's production path, or any path of
+ * n8n's); returns {status, text, json} (json undefined when the answer is not JSON).
+ */
+export async function postCallback(product, trigger, query, body, contentType = 'application/json') {
+	const response = await fetch(`${product.n8n.url}${trigger.path}${query}`, {
+		method: 'POST',
+		headers: { 'content-type': contentType },
+		body,
+	});
+	const text = await response.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	return { status: response.status, text, json };
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { REPO_ROOT } from '../../scripts/n8n/paths.mjs';
 import { getCredentialTypes, getNodeTypes } from '../../scripts/n8n/rest-client.mjs';
@@ -39,6 +40,7 @@ import {
 	hasValidSignature,
 	listExecutions,
 	nodeOutput,
+	postCallback,
 	sha256,
 	short,
 	signedCallbackUrl,
@@ -68,6 +70,35 @@ const slug = (text) => text.replace(/[^A-Za-z0-9]+/g, '-');
 const seconds = (since) => (Date.now() - since) / 1000;
 
 after(() => printSummary());
+
+/**
+ * Provider checks: every test/e2e/providers/<providerId>.mjs runs on the same product, after the
+ * RunPod checks of each version (a product takes minutes to start: a provider never starts its own).
+ * Such a file exports
+ *
+ *   export function providerChecks({ check, ctx, version }) {
+ *     check('gepetto: 1. what it proves', async ({ t, product, executionIds, note }) => { ... });
+ *   }
+ *
+ * `check(name, body)` is this file's check for this version: it times the body, records it in
+ * the summary, gives it CHECK_TIMEOUT_MS and, on failure, adds the n8n log tail, the local
+ * services' output and the errors of the executions whose ids the body pushed to `executionIds`.
+ * `product` is what scripts/product.mjs started: {n8n: {url, webhookUrl, logFile}, client (REST,
+ * logged in as the owner), services: {sinkUrl, smtpPort, services: [{providerId, url, credential}]},
+ * credentials, workflows (the examples, imported and published), rendersDir}. `ctx` is shared by the
+ * version's checks ({version, product, failed, services}); keep provider state in the module.
+ * Name the checks "<providerId>: <n>. ..." so the summary groups them. Helpers: ../e2e-support.mjs.
+ */
+const PROVIDER_CHECKS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'providers');
+const providerCheckModules = await Promise.all(
+	(fs.existsSync(PROVIDER_CHECKS_DIR) ? fs.readdirSync(PROVIDER_CHECKS_DIR) : [])
+		.filter((file) => file.endsWith('.mjs'))
+		.sort()
+		.map(async (file) => ({ file, module: await import(pathToFileURL(path.join(PROVIDER_CHECKS_DIR, file)).href) })),
+);
+for (const { file, module } of providerCheckModules) {
+	assert.equal(typeof module.providerChecks, 'function', `test/e2e/providers/${file} must export providerChecks({ check, ctx, version })`);
+}
 
 for (const version of VERSIONS) {
 	describe(`n8n ${version}`, () => {
@@ -375,6 +406,10 @@ for (const version of VERSIONS) {
 			assertOneExecutionPerJob(outcome);
 			note(`${jobs.length} jobs x 2 concurrent deliveries -> ${outcome.newExecutions.length} executions`);
 		});
+
+		for (const { module } of providerCheckModules) {
+			module.providerChecks({ check: (name, body) => check(ctx, name, body), ctx, version });
+		}
 	});
 }
 
@@ -436,22 +471,6 @@ function signedCallback(product, trigger) {
 	});
 	const query = new URL(url).search;
 	return { reference, url, jobId, body, send: () => postCallback(product, trigger, query, body) };
-}
-
-async function postCallback(product, trigger, query, body, contentType = 'application/json') {
-	const response = await fetch(`${product.n8n.url}${trigger.path}${query}`, {
-		method: 'POST',
-		headers: { 'content-type': contentType },
-		body,
-	});
-	const text = await response.text();
-	let json;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: response.status, text, json };
 }
 
 /**
@@ -519,12 +538,6 @@ function assertOneExecutionPerJob({ perJob, newExecutions, executionsByJob }) {
 	}
 	const duplicatesAnswered = perJob.filter(({ answers }) => answers.some((answer) => answer.json?.duplicate === true)).length;
 	assert.equal(duplicatesAnswered, perJob.length, `every job's repeat is answered duplicate:true (${duplicatesAnswered} of ${perJob.length})`);
-}
-
-function exampleWorkflow(product, filePrefix) {
-	const workflow = product.workflows.find((candidate) => candidate.file.startsWith(filePrefix));
-	assert.ok(workflow, `no example ${filePrefix}*.json among ${product.workflows.map((candidate) => candidate.file).join(', ')}`);
-	return workflow;
 }
 
 /** GETs every icon URL of a node or credential type (light and dark) as the editor does: 200 + SVG. */
