@@ -134,6 +134,14 @@ function rawWithoutImages(body: IDataObject): IDataObject {
 	return raw;
 }
 
+/**
+ * A request as the RenderResult's `request` shows it: the input image sent as base64 (any form)
+ * replaced by a short marker, so a result never carries the input file.
+ */
+export function requestWithoutImages(request: IDataObject): IDataObject {
+	return rawWithoutImages({ data: request }).data as IDataObject;
+}
+
 function isInlineImage(value: unknown): value is string {
 	return typeof value === 'string' && isBase64Text(base64Part(value)) && !value.includes('://');
 }

@@ -1,0 +1,51 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { operationProperty, outputOptionsProperty, waitProperties } from '../shared/descriptions';
+import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
+import { executeOperation } from '../shared/router';
+import { finishingProperties } from './descriptions/finishing';
+import { PROCESS_OPERATIONS, inputProperties } from './descriptions/input';
+import { processingProperties } from './descriptions/processing';
+import { deepImageProvider } from './provider';
+
+export class DeepImage implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Deep Image',
+		name: 'deepImage',
+		icon: { light: 'file:deepimage.svg', dark: 'file:deepimage.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Upscale, enhance, relight and remove or generate backgrounds of photos with Deep Image; get the images as files',
+		defaults: { name: 'Deep Image' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'deepImageApi', required: true }],
+		webhooks: RESUME_WEBHOOKS,
+		properties: [
+			operationProperty(deepImageProvider, 'process'),
+			...inputProperties,
+			...processingProperties,
+			...finishingProperties,
+			...waitProperties(deepImageProvider),
+			outputOptionsProperty({ show: { operation: [...PROCESS_OPERATIONS, 'getResult'] } }),
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeOperation(this, deepImageProvider);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeAfterCallback(this, deepImageProvider);
+	}
+}

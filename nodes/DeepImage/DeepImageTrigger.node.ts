@@ -1,0 +1,59 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import {
+	CALLBACK_WEBHOOKS,
+	NO_REMOTE_REGISTRATION,
+	emitReceivedRenders,
+	receiveCallback,
+	triggerProperties,
+} from '../shared/trigger';
+import { deepImageProvider } from './provider';
+
+export class DeepImageTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Deep Image Trigger',
+		name: 'deepImageTrigger',
+		icon: { light: 'file:deepimage.svg', dark: 'file:deepimage.dark.svg' },
+		group: ['trigger'],
+		// Version 2 only spares n8n an expression evaluation per callback (it checks a binaryData
+		// option on version 1 nodes); both versions behave alike.
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle: 'On processed image',
+		description: 'Starts the workflow when Deep Image reports a processed image to its webhook',
+		defaults: { name: 'Deep Image Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'deepImageApi', required: true }],
+		webhooks: CALLBACK_WEBHOOKS,
+		properties: [
+			{
+				displayName:
+					'Copy this trigger’s Production URL into the Callback URL of a Deep Image node (Wait for Result: Don’t Wait) that uses the same credential. The node signs the URL per job (webhooks.complete); callbacks without a valid signature are refused with 401. Deep Image calls back only for completed jobs, echoing the request: send files as multipart, not base64, to keep callbacks small.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			...triggerProperties('Deep Image'),
+		],
+	};
+
+	// Deep Image takes its webhook URL with each job, so there is nothing to register remotely.
+	webhookMethods = NO_REMOTE_REGISTRATION;
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveCallback(this, deepImageProvider);
+	}
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await emitReceivedRenders(this);
+	}
+}

@@ -1,0 +1,94 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { ApiContext, ProviderOperation, SubmitOperation, SubmitRequest } from '../shared/provider';
+import type { ParsedRender } from '../shared/result';
+import { callDeepImage } from './api';
+import { parseDeepImageJob, requestWithoutImages } from './parser';
+import { processRequestBody } from './request';
+
+/** A failed job is answered HTTP 500 with the job `{message, status: "failed", job}`: a result, not an error. */
+const FAILED_JOB_STATUS = [500];
+
+/** `process_result` holds the request up to about 25 s before it answers with the unfinished job. */
+const WAIT_BRIEFLY_TIMEOUT_MS = 90_000;
+const QUEUED_SUBMIT_TIMEOUT_MS = 120_000;
+
+async function submitProcess(
+	context: IExecuteFunctions,
+	path: string,
+	timeoutMs: number,
+	{ itemIndex, callbackUrl }: SubmitRequest,
+): Promise<ParsedRender> {
+	const { body, sent } = await processRequestBody(context, itemIndex, callbackUrl);
+	const answer = await callDeepImage(
+		context,
+		{ method: 'POST', path, body, timeoutMs, creates: true, answerStatuses: FAILED_JOB_STATUS },
+		itemIndex,
+	);
+	const parsed = parseDeepImageJob(answer);
+	parsed.result.request = requestWithoutImages(sent);
+	return parsed;
+}
+
+function processOperation(value: string, name: string, path: string, timeoutMs: number, action: string, description: string): SubmitOperation {
+	return {
+		kind: 'submit',
+		value,
+		name,
+		action,
+		description,
+		offersWaitChoice: true,
+		submit: async (context, request) => await submitProcess(context, path, timeoutMs, request),
+	};
+}
+
+export async function fetchDeepImageJob(context: ApiContext, jobId: string, itemIndex: number): Promise<ParsedRender> {
+	const answer = await callDeepImage(
+		context,
+		{ method: 'GET', path: `/rest_api/result/${encodeURIComponent(jobId)}`, answerStatuses: FAILED_JOB_STATUS },
+		itemIndex,
+	);
+	return parseDeepImageJob(answer);
+}
+
+const jobIdOf = (context: IExecuteFunctions, itemIndex: number) => String(context.getNodeParameter('jobId', itemIndex)).trim();
+
+/** Deep Image's operations (n8n lists them by name). */
+export const DEEP_IMAGE_OPERATIONS: ProviderOperation[] = [
+	processOperation(
+		'process',
+		'Process',
+		'/rest_api/process',
+		QUEUED_SUBMIT_TIMEOUT_MS,
+		'Process an image',
+		'Queue an image for enhancing, upscaling, background work or a preset; then wait as chosen',
+	),
+	processOperation(
+		'processAndWaitBriefly',
+		'Process and Wait Briefly',
+		'/rest_api/process_result',
+		WAIT_BRIEFLY_TIMEOUT_MS,
+		'Process an image and wait briefly',
+		'Deep Image holds the request up to about 25 s and answers with the result when ready; a longer job then continues as Wait for Result says',
+	),
+	{
+		kind: 'job',
+		value: 'getResult',
+		name: 'Get Result',
+		action: 'Get a result',
+		description: 'Fetch a job’s status and, when complete, its image',
+		run: async (context, itemIndex) => await fetchDeepImageJob(context, jobIdOf(context, itemIndex), itemIndex),
+	},
+	{
+		kind: 'data',
+		value: 'deleteResult',
+		name: 'Delete Result',
+		action: 'Delete a result',
+		description: 'Remove a finished job’s result from Deep Image',
+		run: async (context, itemIndex) => {
+			const jobId = jobIdOf(context, itemIndex);
+			const answer = await callDeepImage<IDataObject>(context, { method: 'DELETE', path: `/rest_api/result/${encodeURIComponent(jobId)}` }, itemIndex);
+			return { provider: 'deepImage', jobId, deleted: true, raw: answer };
+		},
+	},
+];
