@@ -3,6 +3,7 @@
  * callback signing (reimplemented with node:crypto: the tests do not load TypeScript), free ports
  * and failure diagnostics. Plain Node ESM, built-ins only. Not a test file itself.
  */
+import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -385,4 +386,75 @@ export function waitForCallbackWorkflow(credential, { name, path, idPrefix, wait
 		},
 		settings: { executionOrder: 'v1' },
 	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trigger deliveries: exactly one execution per job
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Delivers each job's callback as `deliver` says, then waits until every job has a finished
+ * execution and no further execution appears for 2 s; returns the answers and the executions
+ * grouped by job (from each new execution's trigger output).
+ */
+export async function deliverAndCount(product, trigger, jobs, { executionIds, deliver }) {
+	const { client } = product;
+	const known = new Set((await listExecutions(client, trigger.workflow.id)).map((execution) => String(execution.id)));
+	const perJob = [];
+	for (const job of jobs) perJob.push({ job, answers: await deliver(job) });
+
+	const fresh = async () => (await listExecutions(client, trigger.workflow.id)).filter((execution) => !known.has(String(execution.id)));
+	await waitFor(`${jobs.length} finished executions of the trigger workflow`, async () => {
+		const executions = await fresh();
+		for (const execution of executions) if (!executionIds.includes(execution.id)) executionIds.push(execution.id);
+		return executions.filter((execution) => FINAL_EXECUTION_STATUSES.has(execution.status)).length >= jobs.length;
+	}, { timeoutMs: 30_000 });
+	// Settle: a duplicate that slipped through may start its execution a moment later.
+	let settled = (await fresh()).length;
+	let stableSince = Date.now();
+	await waitFor('the trigger workflow to start no further execution for 2 s', async () => {
+		const count = (await fresh()).length;
+		if (count !== settled) {
+			settled = count;
+			stableSince = Date.now();
+		}
+		return Date.now() - stableSince >= 2000;
+	}, { timeoutMs: 15_000, intervalMs: 250 });
+
+	const newExecutions = await fresh();
+	for (const execution of newExecutions) if (!executionIds.includes(execution.id)) executionIds.push(execution.id);
+	const executionsByJob = new Map(jobs.map((job) => [job.jobId, []]));
+	for (const execution of newExecutions) {
+		const detail = await getExecution(client, execution.id);
+		const [item] = nodeOutput(detail, trigger.node.name) ?? [];
+		const list = executionsByJob.get(item?.json?.jobId);
+		if (list) list.push({ id: execution.id, status: execution.status, item });
+		else executionsByJob.set(`(unknown: ${item?.json?.jobId})`, [{ id: execution.id, status: execution.status, item }]);
+	}
+	return { perJob, newExecutions, executionsByJob };
+}
+
+/** Every job started exactly one successful execution emitting its RenderResult with the image. */
+export function assertOneExecutionPerJob({ perJob, newExecutions, executionsByJob }) {
+	const problems = [];
+	for (const { job, answers } of perJob) {
+		const executions = executionsByJob.get(job.jobId) ?? [];
+		if (executions.length !== 1) {
+			problems.push(`job ${job.jobId}: ${executions.length} executions [${executions.map((execution) => execution.id).join(', ')}], ` +
+				`answers ${answers.map((answer) => `${answer.status} ${answer.text}`).join(' / ')}`);
+		}
+	}
+	for (const [jobId, executions] of executionsByJob) {
+		if (jobId.startsWith('(unknown')) problems.push(`executions for an unexpected job ${jobId}: ${executions.map((execution) => execution.id).join(', ')}`);
+	}
+	assert.deepEqual(problems, [], `each job must start exactly one execution; ${newExecutions.length} executions for ${perJob.length} jobs`);
+	for (const { job } of perJob) {
+		const [{ id, status, item }] = executionsByJob.get(job.jobId);
+		assert.equal(status, 'success', `execution ${id} for ${job.jobId} ended "${status}"`);
+		assert.equal(item.json.correlationId, job.reference, `trigger output of execution ${id}: ${short(item.json)}`);
+		assert.equal(item.json.status, 'completed');
+		assert.equal(item.binary?.data?.mimeType, 'image/png', `binary of the trigger item: ${short(item.binary)}`);
+	}
+	const duplicatesAnswered = perJob.filter(({ answers }) => answers.some((answer) => answer.json?.duplicate === true)).length;
+	assert.equal(duplicatesAnswered, perJob.length, `every job's repeat is answered duplicate:true (${duplicatesAnswered} of ${perJob.length})`);
 }

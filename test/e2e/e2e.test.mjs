@@ -26,13 +26,15 @@ import {
 	CREDENTIAL_TYPE_OF_NODE,
 	CREDENTIAL_TYPES,
 	NODE_TYPES,
+	assertOneExecutionPerJob,
+	deliverAndCount,
 	PACKAGE_NAME,
 	PNG_SIGNATURE,
 	callbackSigningKey,
 	countLogLines,
-	FINAL_EXECUTION_STATUSES,
 	createLogCollector,
 	enrichError,
+	exampleWorkflow,
 	executionErrors,
 	findBase64,
 	freeProductPorts,
@@ -471,73 +473,6 @@ function signedCallback(product, trigger) {
 	});
 	const query = new URL(url).search;
 	return { reference, url, jobId, body, send: () => postCallback(product, trigger, query, body) };
-}
-
-/**
- * Delivers each job's callback as `deliver` says, then waits until every job has a finished
- * execution and no further execution appears for 2 s; returns the answers and the executions
- * grouped by job (from each new execution's trigger output).
- */
-async function deliverAndCount(product, trigger, jobs, { executionIds, deliver }) {
-	const { client } = product;
-	const known = new Set((await listExecutions(client, trigger.workflow.id)).map((execution) => String(execution.id)));
-	const perJob = [];
-	for (const job of jobs) perJob.push({ job, answers: await deliver(job) });
-
-	const fresh = async () => (await listExecutions(client, trigger.workflow.id)).filter((execution) => !known.has(String(execution.id)));
-	await waitFor(`${jobs.length} finished executions of the trigger workflow`, async () => {
-		const executions = await fresh();
-		for (const execution of executions) if (!executionIds.includes(execution.id)) executionIds.push(execution.id);
-		return executions.filter((execution) => FINAL_EXECUTION_STATUSES.has(execution.status)).length >= jobs.length;
-	}, { timeoutMs: 30_000 });
-	// Settle: a duplicate that slipped through may start its execution a moment later.
-	let settled = (await fresh()).length;
-	let stableSince = Date.now();
-	await waitFor('the trigger workflow to start no further execution for 2 s', async () => {
-		const count = (await fresh()).length;
-		if (count !== settled) {
-			settled = count;
-			stableSince = Date.now();
-		}
-		return Date.now() - stableSince >= 2000;
-	}, { timeoutMs: 15_000, intervalMs: 250 });
-
-	const newExecutions = await fresh();
-	for (const execution of newExecutions) if (!executionIds.includes(execution.id)) executionIds.push(execution.id);
-	const executionsByJob = new Map(jobs.map((job) => [job.jobId, []]));
-	for (const execution of newExecutions) {
-		const detail = await getExecution(client, execution.id);
-		const [item] = nodeOutput(detail, trigger.node.name) ?? [];
-		const list = executionsByJob.get(item?.json?.jobId);
-		if (list) list.push({ id: execution.id, status: execution.status, item });
-		else executionsByJob.set(`(unknown: ${item?.json?.jobId})`, [{ id: execution.id, status: execution.status, item }]);
-	}
-	return { perJob, newExecutions, executionsByJob };
-}
-
-/** Every job started exactly one successful execution emitting its RenderResult with the image. */
-function assertOneExecutionPerJob({ perJob, newExecutions, executionsByJob }) {
-	const problems = [];
-	for (const { job, answers } of perJob) {
-		const executions = executionsByJob.get(job.jobId) ?? [];
-		if (executions.length !== 1) {
-			problems.push(`job ${job.jobId}: ${executions.length} executions [${executions.map((execution) => execution.id).join(', ')}], ` +
-				`answers ${answers.map((answer) => `${answer.status} ${answer.text}`).join(' / ')}`);
-		}
-	}
-	for (const [jobId, executions] of executionsByJob) {
-		if (jobId.startsWith('(unknown')) problems.push(`executions for an unexpected job ${jobId}: ${executions.map((execution) => execution.id).join(', ')}`);
-	}
-	assert.deepEqual(problems, [], `each job must start exactly one execution; ${newExecutions.length} executions for ${perJob.length} jobs`);
-	for (const { job } of perJob) {
-		const [{ id, status, item }] = executionsByJob.get(job.jobId);
-		assert.equal(status, 'success', `execution ${id} for ${job.jobId} ended "${status}"`);
-		assert.equal(item.json.correlationId, job.reference, `trigger output of execution ${id}: ${short(item.json)}`);
-		assert.equal(item.json.status, 'completed');
-		assert.equal(item.binary?.data?.mimeType, 'image/png', `binary of the trigger item: ${short(item.binary)}`);
-	}
-	const duplicatesAnswered = perJob.filter(({ answers }) => answers.some((answer) => answer.json?.duplicate === true)).length;
-	assert.equal(duplicatesAnswered, perJob.length, `every job's repeat is answered duplicate:true (${duplicatesAnswered} of ${perJob.length})`);
 }
 
 /** GETs every icon URL of a node or credential type (light and dark) as the editor does: 200 + SVG. */
