@@ -1,7 +1,7 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ApiContext } from '../shared/provider';
-import { callProviderApi } from '../shared/transport';
+import { callProviderApi, providerCredentials } from '../shared/transport';
 
 export const GEPETTO_CREDENTIAL = 'gepettoApi';
 export const GEPETTO_DEFAULT_BASE_URL = 'https://europe-west1-gepettoai.cloudfunctions.net/v1';
@@ -18,7 +18,7 @@ export interface GepettoCall {
 
 /** One authenticated call to `{baseUrl}{path}` (Bearer key from the credential). */
 export async function callGepetto<T = IDataObject>(context: ApiContext, call: GepettoCall, itemIndex: number): Promise<T> {
-	const credentials = await context.getCredentials(GEPETTO_CREDENTIAL);
+	const credentials = await providerCredentials(context, GEPETTO_CREDENTIAL);
 	const baseUrl = String(credentials.baseUrl || GEPETTO_DEFAULT_BASE_URL).replace(/\/+$/, '');
 	return await callProviderApi<T>(
 		context,

@@ -3,7 +3,7 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import type { RenderContext } from '../shared/provider';
 import { itemParameter } from '../shared/provider';
 import type { RequestBody } from '../shared/transport';
-import { callProviderApi } from '../shared/transport';
+import { callProviderApi, providerCredentials } from '../shared/transport';
 
 export const RUNPOD_CREDENTIAL = 'runPodApi';
 const DEFAULT_BASE_URL = 'https://api.runpod.ai/v2';
@@ -25,7 +25,7 @@ export async function callRunPod<T = IDataObject>(
 	call: RunPodCall,
 	itemIndex: number,
 ): Promise<T> {
-	const credentials = await context.getCredentials(RUNPOD_CREDENTIAL);
+	const credentials = await providerCredentials(context, RUNPOD_CREDENTIAL);
 	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
 	const endpointId = String(itemParameter(context, 'endpointId', itemIndex) ?? '').trim();
 	const body: RequestBody | undefined = call.body ? { json: call.body } : undefined;

@@ -6,7 +6,7 @@ import type { RenderProvider } from './provider';
 import type { ParsedRender } from './result';
 import { RenderPayloadError } from './result';
 import { isPlainObject } from './payload';
-import { toNodeError } from './transport';
+import { providerCredentials, toNodeError } from './transport';
 
 /**
  * What n8n answers a callback it accepted and stored, when it answers itself: 200 with no body.
@@ -67,6 +67,34 @@ export type VerifiedCallback =
 	| { ok: true; parsed: ParsedRender; reference?: string; extras: CallbackExtras }
 	| { ok: false; response: IWebhookResponseData };
 
+/** How long a credential's callback secret is reused for further callbacks in this process. */
+const SECRET_REUSE_MS = 30_000;
+const recentSecrets = new Map<string, { secret: string; readAt: number }>();
+
+/**
+ * The URL's signature (per-job providers) or token. In a webhook, n8n reads and decrypts the
+ * credential with a new expression sandbox on each getCredentials call, about 10 ms of CPU per
+ * callback, so a secret read in the last 30 s is tried first. A URL it does not verify is checked
+ * again with the credential read afresh: a changed secret applies at once, and the old one stops
+ * being accepted within 30 s.
+ */
+async function checkCallbackUrl(context: IWebhookFunctions, provider: RenderProvider, query: IDataObject) {
+	const checkWith = (secret: string) => {
+		const signed = provider.callbacks.mode === 'perJob' ? checkCallbackQuery(query, secret) : undefined;
+		return { signed, check: signed ?? checkDashboardToken(query, secret) };
+	};
+	const credentialId = context.getNode().credentials?.[provider.credentialType]?.id;
+	const cacheKey = credentialId ? `${context.getWorkflow().id}:${provider.credentialType}:${credentialId}` : undefined;
+	const recent = cacheKey ? recentSecrets.get(cacheKey) : undefined;
+	if (recent && Date.now() - recent.readAt < SECRET_REUSE_MS) {
+		const outcome = checkWith(recent.secret);
+		if (outcome.check.ok) return outcome;
+	}
+	const secret = provider.callbackSecret(await providerCredentials(context, provider.credentialType));
+	if (cacheKey) recentSecrets.set(cacheKey, { secret, readAt: Date.now() });
+	return checkWith(secret);
+}
+
 /**
  * The checks every callback passes before it may start anything: the URL's signature or token
  * (401), then a body in the provider's known shape (400). A known event that is no render result
@@ -76,11 +104,9 @@ export async function verifyCallback(
 	context: IWebhookFunctions,
 	provider: RenderProvider,
 ): Promise<VerifiedCallback> {
-	const secret = provider.callbackSecret(await context.getCredentials(provider.credentialType));
 	const query = context.getQueryData() as IDataObject;
 	const { callbacks } = provider;
-	const signed = callbacks.mode === 'perJob' ? checkCallbackQuery(query, secret) : undefined;
-	const check = signed ?? checkDashboardToken(query, secret);
+	const { signed, check } = await checkCallbackUrl(context, provider, query);
 	if (!check.ok) return { ok: false, response: rejectCallback(context, 401, check.reason) };
 
 	const read = readCallbackBody(context);

@@ -9,7 +9,7 @@ import { isFinalStatus } from './result';
 import { isHttpUrl } from './payload';
 import { MAX_BATCH_PARAM_LENGTH, emitResults, encodeBatch } from './resume';
 import type { StopSignal } from './wait';
-import { toNodeError } from './transport';
+import { providerCredentials, toNodeError } from './transport';
 import { ConcurrencyLimit, WAIT_TIMEOUT_CODE, followJob, pollSettings } from './wait';
 
 type Submitted = Array<ParsedRender | Error | undefined>;
@@ -27,7 +27,7 @@ export async function runSubmitOperation(
 	const chosenWait = operation.offersWaitChoice ? (context.getNodeParameter('waitFor', 0, 'poll') as string) : 'poll';
 	let waitMode: WaitMode = chosenWait === 'none' || chosenWait === 'callback' ? chosenWait : 'poll';
 	if (waitMode === 'callback' && provider.callbacks.mode !== 'perJob') waitMode = 'poll';
-	const secret = provider.callbackSecret(await context.getCredentials(provider.credentialType));
+	const secret = provider.callbackSecret(await providerCredentials(context, provider.credentialType));
 	const resumeUrl = waitMode === 'callback' ? executionResumeUrl(context) : undefined;
 	const { callbacks } = provider;
 	const unroutedUrl =

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { ExecutionLifecycleHooks, getNextExecutionIndex, normalizeItems, WorkflowExecute } from 'n8n-core';
 import type {
 	IConnections,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteResponsePromiseData,
 	INode,
@@ -135,6 +136,8 @@ export interface ActiveTrigger {
 	waitForExecutions(count: number, timeoutMs?: number): Promise<ExecutionResult[]>;
 	/** The workflow's static data, as the trigger node sees it through getWorkflowStaticData. */
 	staticData(type?: 'node' | 'global'): IDataObject;
+	/** Changes the data of one of the workflow's credentials, as editing it in n8n does. */
+	updateCredentials(type: string, data: IDataObject): Promise<void>;
 	/** Calls webhookMethods.*.delete like n8n on deactivation, and unregisters the webhooks. */
 	deactivate(): Promise<void>;
 }
@@ -916,6 +919,8 @@ export class N8nHost {
 				),
 			staticData: (type = 'node') =>
 				this.createWorkflow(trigger.definition).getStaticData(type, type === 'node' ? node : undefined),
+			updateCredentials: async (type, data) =>
+				await trigger.definition.credentialsHelper.updateCredentials({ id: null, name: type }, type, data as ICredentialDataDecryptedObject),
 			deactivate: async () => {
 				if (!trigger.active) return;
 				trigger.active = false;

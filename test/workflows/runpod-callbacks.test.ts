@@ -255,6 +255,16 @@ describe('RunPod Trigger', () => {
 		expect(trigger.executions()).toHaveLength(0);
 	});
 
+	it('takes a changed webhook secret at once, although it reuses a secret read moments ago', async () => {
+		await activate();
+		const body = fixture('callback-completed-seed.json');
+		expect((await post(signedUrl('before'), { ...body, id: 'job-before' })).status).toBe(200);
+		await trigger.updateCredentials('runPodApi', runPodCredentials(world.sim, { webhookSecret: 'rotated-secret' }).runPodApi);
+		const rotated = signedCallbackUrl(trigger.url(), runPodProvider.callbackSecret({ webhookSecret: 'rotated-secret' }), 'after');
+		expect((await post(rotated, { ...body, id: 'job-after' })).status).toBe(200);
+		await trigger.waitForExecutions(2);
+	});
+
 	it('refuses malformed JSON and bodies of no known shape, starting nothing', async () => {
 		await activate();
 		const malformed = await post(signedUrl('m'), '{"id": "x", "status": ', { 'content-type': 'application/json' });
