@@ -33,42 +33,24 @@ export class DeliveryMemory {
 	private readonly seen = new Set<string>();
 
 	/** The newest keys, in order: the array the static data holds. */
-	private readonly recent: string[] = [];
+	readonly recent: string[] = [];
 
 	constructor(private readonly persistedLimit = DEFAULT_DELIVERY_MEMORY) {}
 
-	/** Merges what the static data holds and makes it hold this memory's live list. */
-	attach(staticData: IDataObject): this {
+	/** Merges what one request's static data holds, and gives that request its view. */
+	attach(staticData: IDataObject): AttachedDeliveries {
 		const saved = staticData[DELIVERY_LOG_KEY];
 		if (Array.isArray(saved)) {
 			for (const key of saved) if (typeof key === 'string' && !this.seen.has(key)) this.add(key);
 		}
-		staticData[DELIVERY_LOG_KEY] = this.recent;
-		return this;
+		return new AttachedDeliveries(this, staticData);
 	}
 
 	has(key: string): boolean {
 		return this.seen.has(key);
 	}
 
-	/** True the first time a key is claimed, false for every repeat. */
-	claim(key: string): boolean {
-		if (this.seen.has(key)) return false;
-		this.add(key);
-		return true;
-	}
-
-	/** Records a delivery made elsewhere (another process claimed it), so this list carries it too. */
-	record(key: string): void {
-		if (!this.seen.has(key)) this.add(key);
-	}
-
-	/** Whether a final result of the job was delivered already. */
-	hasFinal(jobId: string): boolean {
-		return FINAL_STATUSES.some((status) => this.seen.has(deliveryKeyOf(jobId, status)));
-	}
-
-	private add(key: string): void {
+	add(key: string): void {
 		this.seen.add(key);
 		this.recent.push(key);
 		if (this.recent.length > this.persistedLimit) this.recent.splice(0, this.recent.length - this.persistedLimit);
@@ -76,10 +58,47 @@ export class DeliveryMemory {
 	}
 }
 
+/**
+ * The memory as one request or execution uses it. It puts the live list into that request's
+ * static data only when the request adds a key the saved list lacks: n8n saves static data only
+ * when it changed, and a save rewrites the whole list, so repeats and progress updates cost no
+ * write.
+ */
+export class AttachedDeliveries {
+	constructor(
+		private readonly memory: DeliveryMemory,
+		private readonly staticData: IDataObject,
+	) {}
+
+	/** True the first time a key is claimed, false for every repeat. */
+	claim(key: string): boolean {
+		if (this.memory.has(key)) return false;
+		this.memory.add(key);
+		this.keepList();
+		return true;
+	}
+
+	/** Records a delivery claimed elsewhere (another process or request), so this save carries it. */
+	record(key: string): void {
+		if (!this.memory.has(key)) this.memory.add(key);
+		const saved = this.staticData[DELIVERY_LOG_KEY];
+		if (saved !== this.memory.recent && !(Array.isArray(saved) && (saved as unknown[]).includes(key))) this.keepList();
+	}
+
+	/** Whether a final result of the job was delivered already. */
+	hasFinal(jobId: string): boolean {
+		return FINAL_STATUSES.some((status) => this.memory.has(deliveryKeyOf(jobId, status)));
+	}
+
+	private keepList(): void {
+		this.staticData[DELIVERY_LOG_KEY] = this.memory.recent;
+	}
+}
+
 const memories = new Map<string, DeliveryMemory>();
 
 /** The delivery memory of one trigger (workflow and node), attached to this request's static data. */
-export function deliveryMemory(scope: string, staticData: IDataObject): DeliveryMemory {
+export function deliveryMemory(scope: string, staticData: IDataObject): AttachedDeliveries {
 	let memory = memories.get(scope);
 	if (!memory) {
 		memory = new DeliveryMemory();

@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { attachOptions, renderItems } from './binary';
-import type { DeliveryMemory } from './callback-deliveries';
+import type { AttachedDeliveries } from './callback-deliveries';
 import { deliveryKeyOf, deliveryMemory } from './callback-deliveries';
 import { ACCEPTED_CALLBACK_ANSWER, rejectCallback, respondJson, verifyCallback } from './callback-intake';
 import { outputOptionsProperty } from './descriptions';
@@ -138,7 +138,7 @@ export async function emitReceivedRenders(context: IExecuteFunctions): Promise<I
 }
 
 /** The delivery memory of this trigger, attached to the static data n8n saves for it. */
-function triggerDeliveries(context: IWebhookFunctions | IExecuteFunctions): DeliveryMemory {
+function triggerDeliveries(context: IWebhookFunctions | IExecuteFunctions): AttachedDeliveries {
 	const scope = `${context.getWorkflow().id}:${context.getNode().id}`;
 	return deliveryMemory(scope, context.getWorkflowStaticData('node') as IDataObject);
 }

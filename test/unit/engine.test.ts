@@ -152,6 +152,23 @@ describe('delivery memory', () => {
 		expect(memory.claim('job-5:completed')).toBe(false);
 	});
 
+	it('changes no static data for a repeat, or for a record the saved list already holds (n8n then saves nothing)', () => {
+		const memory = new DeliveryMemory();
+		const first: IDataObject = {};
+		memory.attach(first).claim('job-3:completed');
+		const saved = savedCopy(first);
+		const savedList = Object.values(saved)[0];
+
+		const repeat = memory.attach(saved);
+		expect(repeat.claim('job-3:completed')).toBe(false);
+		repeat.record('job-3:completed');
+		expect(Object.values(saved)[0]).toBe(savedList);
+
+		repeat.record('job-4:completed');
+		expect(Object.values(saved)[0]).not.toBe(savedList);
+		expect(Object.values(saved)[0]).toEqual(['job-3:completed', 'job-4:completed']);
+	});
+
 	it('keeps triggers apart', () => {
 		expect(deliveryMemory('wf-1:node-a', {}).claim('job-9:completed')).toBe(true);
 		expect(deliveryMemory('wf-1:node-a', {}).claim('job-9:completed')).toBe(false);
