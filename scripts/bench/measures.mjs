@@ -103,7 +103,8 @@ async function nodeTime(rig, workflowId, nodeName) {
  */
 export async function submits(rig, { jobs = 200, apiMs = 100, runs = 3, batchSize = 50, log = () => {} }) {
 	const contenders = {
-		runPodNode: await rig.createWorkflow(jobsWorkflow(runPodNode(rig.credential, { waitFor: 'none' }))),
+		// One expression per item on both sides (the body): the HTTP Request node has no correlation id.
+		runPodNode: await rig.createWorkflow(jobsWorkflow(runPodNode(rig.credential, { waitFor: 'none', correlationId: '' }))),
 		httpRequestDefaults: await rig.createWorkflow(jobsWorkflow(httpSubmitNode(rig.sim))),
 		httpRequestBatching: await rig.createWorkflow(jobsWorkflow(httpSubmitNode(rig.sim, { batchSize }))),
 	};

@@ -145,7 +145,7 @@ export function triggerWorkflow(credential, { name = `rig trigger ${uuid()}`, em
 		name,
 		nodes: [{
 			parameters: { endpointId: 'sim-endpoint', emitProgress, outputOptions },
-			id: uuid(), name: 'RunPod Trigger', type: TRIGGER_TYPE, typeVersion: 1, position: [0, 0],
+			id: uuid(), name: 'RunPod Trigger', type: TRIGGER_TYPE, typeVersion: 2, position: [0, 0],
 			webhookId: uuid(), credentials: credentialsOf(credential),
 		}],
 		connections: {},
@@ -192,11 +192,11 @@ export function jobsWorkflow(last, { name = `rig jobs ${uuid()}`, responseMode =
 }
 
 /** The RunPod node running each item's JSON as the job input. `continueOnFail` keeps failed items as items. */
-export function runPodNode(credential, { waitFor = 'poll', waitOptions = {}, submitOptions = {}, continueOnFail = false } = {}) {
+export function runPodNode(credential, { waitFor = 'poll', waitOptions = {}, submitOptions = {}, continueOnFail = false, correlationId = '={{ $json.name }}' } = {}) {
 	return {
 		parameters: {
 			operation: 'run', endpointId: 'sim-endpoint', inputType: 'raw', rawInput: '={{ JSON.stringify($json) }}',
-			waitFor, correlationId: '={{ $json.name }}', waitOptions, submitOptions, outputOptions: { downloadImages: false },
+			waitFor, correlationId, waitOptions, submitOptions, outputOptions: { downloadImages: false },
 		},
 		name: 'RunPod', type: ACTION_TYPE, typeVersion: 1, webhookId: uuid(), credentials: credentialsOf(credential),
 		...(continueOnFail ? { onError: 'continueRegularOutput' } : {}),
