@@ -1,0 +1,104 @@
+/**
+ * The Deep Image simulator's settings, their defaults and the types its users see. Defaults follow
+ * /work/shared/providers.md: `x-api-key` auth (wrong key 404, missing key 403), a limit on images in
+ * progress per account (429 TOO_MANY_REQUESTS), credits (NOT_ENOUGH_CREDITS), `process_result`
+ * holding the request about 25 s, one `webhooks.complete` callback per completed job.
+ */
+import type { DeliveryRecord, RequestRecord } from '../base';
+
+export type DeepImageOutcome = 'complete' | 'failed';
+
+export interface DeepImageSimulatorConfig {
+	/** Port on 127.0.0.1; 0 picks a free one. */
+	port: number;
+	/** Key expected in `x-api-key`. */
+	apiKey: string;
+	/** How long a new job reads as `received` before `not_started`. */
+	receivedMs: number;
+	/** Time before a job starts (`not_started`). */
+	queueMs: number;
+	/** Time a job runs (`in_progress`). */
+	runMs: number;
+	/** How long `POST /rest_api/process_result` holds the request for the result (Deep Image: about 25 s). */
+	processResultWaitMs: number;
+	/** Images in progress the account may have at once; one more is answered 429. */
+	concurrencyLimit: number;
+	/** Credits left; each processed image costs one. */
+	credits: number;
+	/** How jobs submitted while set end. `failed` jobs answer HTTP 500 and call back nothing. */
+	outcome: DeepImageOutcome;
+	/** Largest output side allowed, in pixels ("Image cannot be upscaled above …"). */
+	maxOutputSide: number;
+	/** Side of the square PNG each result is. */
+	outputSide: number;
+	/** Limit on downloading an input image; longer is an image that cannot be downloaded. */
+	fetchTimeoutMs: number;
+	bodyLimitBytes: number;
+	/** An attempt with no answer within this long counts as failed. */
+	webhookTimeoutMs: number;
+	/** Fault: the next n API requests answer 429 (the gateway's, with Retry-After). */
+	rateLimitNext: number;
+	/** Fault: the next n API requests answer 500. */
+	failNext: number;
+	/** Fault: the next n API requests answer 200 with a body that is not JSON. */
+	garbageNext: number;
+	/** Fault: jobs submitted while set never start (and never call back) until it is cleared. */
+	stall: boolean;
+	/** Fault: jobs finishing while set send no callback. */
+	dropWebhooks: boolean;
+}
+
+export type DeepImageSimulatorOptions = Partial<DeepImageSimulatorConfig>;
+
+export const DEFAULT_CONFIG: DeepImageSimulatorConfig = {
+	port: 0,
+	apiKey: 'deepimage_sim_key',
+	receivedMs: 20,
+	queueMs: 50,
+	runMs: 200,
+	processResultWaitMs: 25_000,
+	concurrencyLimit: 10,
+	credits: 1000,
+	outcome: 'complete',
+	maxOutputSide: 8000,
+	outputSide: 64,
+	fetchTimeoutMs: 3000,
+	bodyLimitBytes: 10_000_000,
+	webhookTimeoutMs: 10_000,
+	rateLimitNext: 0,
+	failNext: 0,
+	garbageNext: 0,
+	stall: false,
+	dropWebhooks: false,
+};
+
+export type DeepImageStatus = 'received' | 'not_started' | 'in_progress' | 'complete' | 'failed';
+
+/** A job as tests see it. */
+export interface DeepImageJobView {
+	id: string;
+	/** The settings as sent (JSON body, or the multipart `parameters`), webhooks included. */
+	request: Record<string, unknown>;
+	/** The uploaded file of a multipart submit. */
+	upload?: { fileName: string; mimeType: string; data: Buffer };
+	webhook?: string;
+	status: DeepImageStatus;
+	resultUrl?: string;
+	deleted: boolean;
+}
+
+export interface DeepImageSimulator {
+	/** `http://127.0.0.1:PORT`: the base URL the credential takes. */
+	url: string;
+	readonly apiKey: string;
+	config: DeepImageSimulatorConfig;
+	requests: RequestRecord[];
+	deliveries: DeliveryRecord[];
+	readonly jobs: ReadonlyMap<string, DeepImageJobView>;
+	/** A product photo (PNG) the simulator serves without auth, to submit by URL. */
+	sampleUrl(name?: string): string;
+	setFaults(changes: Partial<DeepImageSimulatorConfig>): void;
+	waitForDeliveries(count: number, timeoutMs?: number): Promise<DeliveryRecord[]>;
+	reset(): void;
+	close(): Promise<void>;
+}

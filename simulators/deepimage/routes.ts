@@ -1,0 +1,117 @@
+/**
+ * Deep Image's routes below `/rest_api`: `me`, `process`, `process_result`, `result/{job}` (GET and
+ * DELETE); plus, outside the API and without auth, the result files (Deep Image's result_urls are
+ * public) and sample product photos to submit by URL.
+ */
+import { SimulatorError, type SimCall, type SimRoute } from '../base';
+import { makePng } from '../png';
+import type { DeepImageSimulatorConfig } from './config';
+import type { DeepImageJob, DeepImageJobs } from './jobs';
+import { checkSubmission, inputProblem, isHttpUrl, readSubmission } from './submit';
+
+export const NOT_ENOUGH_CREDITS_MESSAGE = 'Not enough credits to process the image. Buy more credits or upgrade your plan.';
+
+/** The bytes of a job's result: the same PNG each time it is fetched. */
+export function resultImage(jobId: string, side: number): Buffer {
+	const seed = [...jobId].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) >>> 0, 11);
+	return makePng(side, side, seed);
+}
+
+export function deepImageRoutes(config: DeepImageSimulatorConfig, jobs: DeepImageJobs): SimRoute[] {
+	async function submit(call: SimCall, waitMs: number): Promise<void> {
+		const submission = await readSubmission(call, config);
+		const inline = checkSubmission(submission, config);
+		if (config.credits < 1) {
+			return call.send(403, { message: NOT_ENOUGH_CREDITS_MESSAGE, code: 'NOT_ENOUGH_CREDITS' });
+		}
+		const now = Date.now();
+		const processing = jobs.inProgress(now);
+		if (processing >= config.concurrencyLimit) {
+			return call.send(429, {
+				code: 'TOO_MANY_REQUESTS',
+				message: `Too many requests. Your rate limit is ${config.concurrencyLimit} and you are currently processing ${processing} images.`,
+			});
+		}
+		config.credits -= 1;
+		const job = jobs.create(submission, now);
+		const { url } = submission.request;
+		if (!inline && typeof url === 'string' && isHttpUrl(url)) {
+			void inputProblem(url, config.fetchTimeoutMs).then((problem) => {
+				job.inputProblem = problem;
+			});
+		}
+		if (waitMs > 0) await jobs.waitForFinal(job, waitMs);
+		const [status, body] = jobs.answer(job, Date.now());
+		call.send(status, body);
+	}
+
+	function findJob(call: SimCall): DeepImageJob {
+		const job = jobs.get(call.params.job, Date.now());
+		if (!job) throw new SimulatorError(404, 'Job not found');
+		return job;
+	}
+
+	const api = (name: string, method: string, path: string, handle: SimRoute['handle']): SimRoute => ({
+		name,
+		method,
+		path: `/rest_api${path}`,
+		handle,
+	});
+
+	return [
+		api('me', 'GET', '/me', (call) =>
+			call.send(200, { username: 'simulator', email: 'simulator@deep-image.example', credits: config.credits }),
+		),
+		api('process', 'POST', '/process', async (call) => await submit(call, 0)),
+		api('processResult', 'POST', '/process_result', async (call) => await submit(call, config.processResultWaitMs)),
+		api('result', 'GET', '/result/:job', (call) => {
+			const [status, body] = jobs.answer(findJob(call), Date.now());
+			call.send(status, body);
+		}),
+		api('deleteResult', 'DELETE', '/result/:job', (call) => {
+			const job = findJob(call);
+			if (job.deleted) throw new SimulatorError(404, 'Image deleted');
+			if (!job.final) throw new SimulatorError(400, `Job ${job.id} is still processing`);
+			job.deleted = true;
+			call.send(200, { message: 'Result deleted', job: job.id });
+		}),
+		{
+			name: 'unknown',
+			method: '*',
+			path: '/rest_api/*',
+			handle: () => {
+				throw new SimulatorError(404, 'Not Found');
+			},
+		},
+		{
+			name: 'images',
+			method: 'GET',
+			path: '/images/:date/:file',
+			auth: false,
+			faults: false,
+			handle: (call) => {
+				const jobId = call.params.file.replace(/\.png$/, '');
+				const job = jobs.get(jobId, Date.now());
+				if (job?.final?.status !== 'complete' || job.deleted) throw new SimulatorError(404, 'No such file');
+				sendFile(call, 'image/png', resultImage(jobId, config.outputSide));
+			},
+		},
+		{
+			name: 'samples',
+			method: 'GET',
+			path: '/samples/:file',
+			auth: false,
+			faults: false,
+			handle: (call) => {
+				if (call.params.file === 'not-an-image.html') return sendFile(call, 'text/html', Buffer.from('<html><body>Not a photo</body></html>'));
+				sendFile(call, 'image/png', makePng(96, 64, call.params.file.length));
+			},
+		},
+	];
+}
+
+function sendFile(call: SimCall, contentType: string, bytes: Buffer): void {
+	call.req.resume();
+	call.res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length });
+	call.res.end(bytes);
+}
