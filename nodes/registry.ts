@@ -1,10 +1,13 @@
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 import { DeepImageApi } from '../credentials/DeepImageApi.credentials';
+import { AiHomeDesignApi } from '../credentials/AiHomeDesignApi.credentials';
 import { GepettoApi } from '../credentials/GepettoApi.credentials';
 import { RunPodApi } from '../credentials/RunPodApi.credentials';
 import { DeepImage } from './DeepImage/DeepImage.node';
 import { DeepImageTrigger } from './DeepImage/DeepImageTrigger.node';
+import { AiHomeDesign } from './AiHomeDesign/AiHomeDesign.node';
+import { AiHomeDesignTrigger } from './AiHomeDesign/AiHomeDesignTrigger.node';
 import { Gepetto } from './Gepetto/Gepetto.node';
 import { GepettoTrigger } from './Gepetto/GepettoTrigger.node';
 import { RunPod } from './RunPod/RunPod.node';
@@ -26,5 +29,6 @@ export interface ProviderPackage {
 export const PROVIDER_REGISTRY: readonly ProviderPackage[] = [
 	{ id: 'runPod', displayName: 'RunPod', credential: RunPodApi, nodes: [RunPod, RunPodTrigger] },
 	{ id: 'gepetto', displayName: 'Gepetto', credential: GepettoApi, nodes: [Gepetto, GepettoTrigger] },
+	{ id: 'aiHomeDesign', displayName: 'AI Home Design', credential: AiHomeDesignApi, nodes: [AiHomeDesign, AiHomeDesignTrigger] },
 	{ id: 'deepImage', displayName: 'Deep Image', credential: DeepImageApi, nodes: [DeepImage, DeepImageTrigger] },
 ];

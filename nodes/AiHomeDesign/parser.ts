@@ -16,7 +16,7 @@ const AI_HOME_DESIGN_STATUSES = statusWords({
 });
 
 /** Fields of a process that say what was asked for. */
-const REQUEST_FIELDS = ['tool', 'order_id'];
+const REQUEST_FIELDS = ['tool', 'order_id', 'project_id', 'process_group_id'];
 
 
 /**
@@ -139,4 +139,19 @@ function aiHomeDesignError(source: IDataObject): RenderError | undefined {
 	);
 	// "ok" is the envelope's success message, not an error.
 	return error?.message === 'ok' ? undefined : error;
+}
+
+/** The one event of the dashboard webhook that carries a process result. */
+export const PROCESS_COMPLETED_EVENT = 'process.completed';
+
+/**
+ * Any body the dashboard URL receives. Older AI Home Design products post their own bodies to the
+ * same URL (v1 `{order_id, image, service_name, user_id}`, upscale `{generated_image_id, ...}`):
+ * every JSON object that is not `process.completed` is answered 2xx and emits nothing (null), or the
+ * vendor would retry it forever. A `process.completed` that is not a process is a payload error.
+ */
+export function parseAiHomeDesignEvent(body: unknown, receivedAt: Date = new Date()): ParsedRender | null {
+	if (!isPlainObject(body)) throw unexpectedBody('AI Home Design webhook needs a JSON object', body);
+	if (body.event !== PROCESS_COMPLETED_EVENT) return null;
+	return parseAiHomeDesignCallback(body, receivedAt);
 }

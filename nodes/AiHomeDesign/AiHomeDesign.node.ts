@@ -1,0 +1,42 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { operationProperty, outputOptionsProperty, waitProperties } from '../shared/descriptions';
+import { executeOperation } from '../shared/router';
+import { imageProperties } from './descriptions/images';
+import { stepProperties } from './descriptions/steps';
+import { toolProperties } from './descriptions/tool';
+import { AI_HOME_DESIGN_LOAD_OPTIONS } from './lists';
+import { aiHomeDesignProvider } from './provider';
+
+export class AiHomeDesign implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'AI Home Design',
+		name: 'aiHomeDesign',
+		icon: { light: 'file:aihomedesign.svg', dark: 'file:aihomedesign.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Virtual staging, restaging, renovation previews, enhancement, item removal and day to dusk with AI Home Design; get the images as files',
+		defaults: { name: 'AI Home Design' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'aiHomeDesignApi', required: true }],
+		properties: [
+			operationProperty(aiHomeDesignProvider, 'render'),
+			...toolProperties,
+			...imageProperties,
+			...stepProperties,
+			// AI Home Design calls back only to the URL in its dashboard: no Wait for Callback here.
+			...waitProperties(aiHomeDesignProvider),
+			outputOptionsProperty({ show: { operation: ['render', 'startProcess', 'getProcess'] } }),
+		],
+	};
+
+	methods = { loadOptions: AI_HOME_DESIGN_LOAD_OPTIONS };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeOperation(this, aiHomeDesignProvider);
+	}
+}

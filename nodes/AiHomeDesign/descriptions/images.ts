@@ -1,0 +1,94 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Operations that upload images into an order. */
+export const UPLOAD_OPERATIONS = ['render', 'uploadOrder'];
+
+const show = (operation: string[], extra: Record<string, string[]> = {}) => ({ show: { operation, ...extra } });
+
+function imagePair(name: string, label: string, description: string, operation: string[], extra: Record<string, string[]> = {}, required = true): INodeProperties[] {
+	const defaultProperty = name === 'image' ? 'data' : '';
+	return [
+		{
+			displayName: `${label} Binary Property`,
+			name: `${name}BinaryProperty`,
+			type: 'string',
+			required,
+			default: defaultProperty,
+			placeholder: required ? '' : 'e.g. secondPhoto',
+			description: `Name of the input item’s binary property holding ${description}`,
+			displayOptions: show(operation, { imageSource: ['binary'], ...extra }),
+		},
+		{
+			displayName: `${label} URL`,
+			name: `${name}Url`,
+			type: 'string',
+			required,
+			default: '',
+			placeholder: 'e.g. https://example.com/listing/photo.jpg',
+			description: `Public http(s) URL of ${description}; the node downloads it and uploads the file`,
+			displayOptions: show(operation, { imageSource: ['url'], ...extra }),
+		},
+	];
+}
+
+/** Where the photos come from, the photos each tool needs, and the project they go into. */
+export const imageProperties: INodeProperties[] = [
+	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		options: [
+			{ name: 'Binary Property', value: 'binary', description: 'Files of the input item (a form upload, a download, a read file)' },
+			{ name: 'URL', value: 'url', description: 'Public image URLs; the node downloads them and uploads the files' },
+		],
+		default: 'binary',
+		description: 'AI Home Design takes images as uploads only (JPG, PNG or WEBP, at most 50 MB each)',
+		displayOptions: show(UPLOAD_OPERATIONS),
+	},
+	...imagePair('image', 'Photo', 'the room photo (the primary angle; for Darkness the photo before)', UPLOAD_OPERATIONS),
+	...imagePair('mask', 'Mask', 'the mask: the items to remove painted in #7878CD', ['render'], { tool: ['tool-item-removal-mask'] }),
+	...imagePair('after', 'After Photo', 'the photo after (the darkness tool compares the two)', ['render'], { tool: ['tool-darkness'] }),
+	...imagePair('secondary', 'Second Angle', 'an optional second angle of the room (secondary_angle), or the after photo', ['uploadOrder'], {}, false),
+	...imagePair('uploadMask', 'Mask', 'an optional mask (role mask)', ['uploadOrder'], {}, false),
+	{
+		displayName: 'Project',
+		name: 'projectMode',
+		type: 'options',
+		options: [
+			{ name: 'Account Default', value: 'default', description: 'Send no project: AI Home Design files the order under its default' },
+			{ name: 'Existing Project', value: 'existing', description: 'The project with the ID given' },
+			{ name: 'New Project From Address', value: 'address', description: 'Create a project for the listing’s address first' },
+		],
+		default: 'default',
+		displayOptions: show(UPLOAD_OPERATIONS),
+	},
+	{
+		displayName: 'Project ID',
+		name: 'projectId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 69a6aa03a374700bff4a1320',
+		displayOptions: show(UPLOAD_OPERATIONS, { projectMode: ['existing'] }),
+	},
+	{
+		displayName: 'Address',
+		name: 'address',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 12 Harbour Street, Bristol',
+		description: 'The listing’s address; the project is named by it',
+		displayOptions: { show: { operation: ['render', 'uploadOrder'], projectMode: ['address'] } },
+	},
+	{
+		displayName: 'Address',
+		name: 'projectAddress',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 12 Harbour Street, Bristol',
+		description: 'The listing’s address; the project is named by it',
+		displayOptions: show(['createProject']),
+	},
+];

@@ -1,0 +1,137 @@
+/**
+ * The AI Home Design simulator's settings, defaults and the types its users see. Defaults follow
+ * the AI Home Design section of /work/shared/providers.md and the webhook seed: x-api-key auth,
+ * 10 generations per 10 minutes (429), 422 for an asset_map/widget mismatch, 403 for a tool not in
+ * the plan, one dashboard webhook URL retried until 2xx; with short job times.
+ */
+import type { DeliveryRecord, RequestRecord } from '../base';
+
+export type ProcessOutcome = 'done' | 'failed';
+
+export interface AiHomeDesignSimulatorConfig {
+	port: number;
+	/** Key expected in `x-api-key`. */
+	apiKey: string;
+	/** Tools the account's plan includes; others are answered 403. */
+	planTools: string[] | 'all';
+	/** Time a process stays `pending`, then `processing`. */
+	queueMs: number;
+	runMs: number;
+	/** How processes started while set end. */
+	outcome: ProcessOutcome;
+	/** Success answers as `{data, message: "ok"}` (the vendor client's form) or the object alone (the docs' examples). */
+	envelope: 'wrapped' | 'plain';
+	/** Generations (POST /process) allowed per window and API key. */
+	generationsPerWindow: number;
+	generationWindowMs: number;
+	/** Largest request body (an upload): 50 MB per the v2 docs. */
+	bodyLimitBytes: number;
+	/** Side of the square PNG each result is. */
+	outputSide: number;
+	/** Images per finished process. */
+	resultsPerProcess: number;
+	/** The one webhook URL of the account's dashboard; empty: none is set. */
+	webhookUrl: string;
+	/** Retries until a 2xx: the first wait, doubling up to the max. */
+	webhookFirstRetryMs: number;
+	webhookMaxRetryMs: number;
+	/** Bounds the retries in tests; the vendor never stops. */
+	webhookMaxAttempts: number;
+	/** An attempt with no 2xx within this long failed (the vendor's 10 s). */
+	webhookTimeoutMs: number;
+	/** Also post the bodies of older products (v1 order, upscale) to the same URL before each result. */
+	legacyEvents: boolean;
+	/** The live tool catalogue answers 500 (the node then offers the documented list). */
+	catalogueDown: boolean;
+	/** Fault: the next n API requests answer 429 / 500 / 200 with a body that is not JSON. */
+	rateLimitNext: number;
+	failNext: number;
+	garbageNext: number;
+	/** Fault: processes started while set never start until it is cleared. */
+	stall: boolean;
+	/** Fault: processes finishing while set send no webhook. */
+	dropWebhooks: boolean;
+}
+
+export type AiHomeDesignSimulatorOptions = Partial<AiHomeDesignSimulatorConfig>;
+
+export const DEFAULT_CONFIG: AiHomeDesignSimulatorConfig = {
+	port: 0,
+	apiKey: 'ahd_sim_key',
+	planTools: 'all',
+	queueMs: 50,
+	runMs: 200,
+	outcome: 'done',
+	envelope: 'wrapped',
+	generationsPerWindow: 10,
+	generationWindowMs: 600_000,
+	bodyLimitBytes: 50_000_000,
+	outputSide: 64,
+	resultsPerProcess: 1,
+	webhookUrl: '',
+	webhookFirstRetryMs: 1000,
+	webhookMaxRetryMs: 60_000,
+	webhookMaxAttempts: Infinity,
+	webhookTimeoutMs: 10_000,
+	legacyEvents: false,
+	catalogueDown: false,
+	rateLimitNext: 0,
+	failNext: 0,
+	garbageNext: 0,
+	stall: false,
+	dropWebhooks: false,
+};
+
+export interface StoredAsset {
+	id: string;
+	role: string;
+	fileName: string;
+	mimeType: string;
+	size: number;
+}
+
+export interface ProjectView {
+	id: string;
+	address: string;
+	createdAt: string;
+}
+
+export interface OrderView {
+	id: string;
+	projectId?: string;
+	assets: StoredAsset[];
+	/** Which role field the upload used: `asset_roles` (docs) or `asset_role` (vendor client). */
+	roleField: string;
+}
+
+export interface ProcessView {
+	id: string;
+	orderId: string;
+	tool: string;
+	assetMap: Record<string, string>;
+	widgets: Array<{ slug: string; item_slugs: string[] }>;
+	processGroupId?: string;
+	status: 'pending' | 'processing' | 'done' | 'failed';
+}
+
+export interface AiHomeDesignSimulator {
+	/** `http://127.0.0.1:PORT`. */
+	url: string;
+	/** The API base the credential takes: `{url}/v3`. */
+	baseUrl: string;
+	/** The live catalogue as the credential takes it: `{url}/api/tools`. */
+	catalogueUrl: string;
+	readonly apiKey: string;
+	config: AiHomeDesignSimulatorConfig;
+	requests: RequestRecord[];
+	deliveries: DeliveryRecord[];
+	readonly projects: ReadonlyMap<string, ProjectView>;
+	readonly orders: ReadonlyMap<string, OrderView>;
+	readonly processes: ReadonlyMap<string, ProcessView>;
+	/** A room photo (PNG) served without auth, to give by URL. */
+	sampleUrl(name?: string): string;
+	setFaults(changes: Partial<AiHomeDesignSimulatorConfig>): void;
+	waitForDeliveries(count: number, timeoutMs?: number): Promise<DeliveryRecord[]>;
+	reset(): void;
+	close(): Promise<void>;
+}
