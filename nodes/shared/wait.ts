@@ -96,9 +96,14 @@ export async function followJob(
 	return latest;
 }
 
+/**
+ * What the submit knew carries over to each status answer: the correlation id, and request fields
+ * the status answer does not echo (a multi-step submit's ids of its earlier steps, say).
+ */
 function withCorrelation(fresh: ParsedRender, previous: ParsedRender): ParsedRender {
-	const { correlationId } = previous.result;
-	return correlationId ? { ...fresh, result: { ...fresh.result, correlationId } } : fresh;
+	const { correlationId, request } = previous.result;
+	const merged = request ? { ...request, ...fresh.result.request } : fresh.result.request;
+	return { ...fresh, result: { ...fresh.result, ...(correlationId ? { correlationId } : {}), ...(merged ? { request: merged } : {}) } };
 }
 
 function withError(parsed: ParsedRender, code: string, message: string): ParsedRender {
