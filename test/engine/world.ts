@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'crypto';
 import axios from 'axios';
-import type { IDataObject, INode } from 'n8n-workflow';
+import { sleep, type IDataObject, type INode } from 'n8n-workflow';
 
 import { N8nHost, createNode } from '../harness';
 import { Alpha } from './fakes/alpha/Alpha.node';
@@ -95,7 +95,7 @@ export async function post(url: string, body: unknown, contentType = 'applicatio
  * started): a pause, never a timing assertion.
  */
 export async function settle(ms = 150): Promise<void> {
-	await new Promise((resolve) => setTimeout(resolve, ms));
+	await sleep(ms);
 }
 
 /** A PNG as n8n binary input of an item. */

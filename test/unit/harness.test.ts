@@ -98,7 +98,7 @@ class HarnessFunctionAuthApi implements ICredentialType {
 	name = 'harnessFunctionAuthApi';
 	displayName = 'Harness Function-Auth API';
 	properties: ICredentialType['properties'] = [
-		{ displayName: 'API Key', name: 'apiKey', type: 'string', default: '' },
+		{ displayName: 'API Key', name: 'apiKey', type: 'string', typeOptions: { password: true }, default: '' },
 		{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: '' },
 	];
 	async authenticate(

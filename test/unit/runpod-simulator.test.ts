@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
+import { sleep } from 'n8n-workflow';
 import { inflateSync } from 'zlib';
 import { startServer, type RunningServer } from '../../simulators/http';
 import { PNG_SIGNATURE, makePng } from '../../simulators/png';
@@ -43,10 +44,6 @@ function decodePng(base64: string): PngFacts {
 	const pixels = inflateSync(png.subarray(41, 41 + idatLength));
 	expect(pixels.length).toBe(height * (1 + width * 3));
 	return { width, height };
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {

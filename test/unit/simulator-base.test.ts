@@ -4,6 +4,7 @@
  * retry schedules. What the next providers' simulators rely on without re-testing it.
  */
 import axios, { type AxiosInstance } from 'axios';
+import { sleep } from 'n8n-workflow';
 import {
 	CallbackSender,
 	FaultSwitches,
@@ -29,10 +30,6 @@ interface DemoFinal extends FinalState {
 }
 interface DemoJob extends ClockedJob<DemoFinal> {
 	callbackUrl?: string;
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
