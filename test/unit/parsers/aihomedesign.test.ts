@@ -1,5 +1,6 @@
 import {
 	parseAiHomeDesignCallback,
+	parseAiHomeDesignEvent,
 	parseAiHomeDesignProcess,
 } from '../../../nodes/AiHomeDesign/parser';
 import {
@@ -102,6 +103,33 @@ describe('parseAiHomeDesignCallback', () => {
 		expectPayloadError(
 			() => parseAiHomeDesignCallback({ process_id: 'p4', status: 'success' }),
 			"AI Home Design process p4 has the unknown status 'success'; expected one of pending, processing, done, failed",
+		);
+	});
+});
+
+describe('parseAiHomeDesignEvent (whatever the dashboard URL receives)', () => {
+	it('reads process.completed as the process', () => {
+		const parsed = parseAiHomeDesignEvent(parseFixture('callback-done-seed.json').body, RECEIVED_AT);
+		expect(parsed?.result).toMatchObject({ jobId: '69a6bb11a374700bff4a1333', status: 'completed' });
+	});
+
+	// The bodies older products post to the same dashboard URL (providers.md).
+	it.each([
+		['the v1 order body', {"order_id": "5f1a2b3c4d5e6f7a8b9c0d1e", "image": {"id": "5f1a2b3c4d5e6f7a8b9c0d20", "src": "https://cdn.aihomedesign.com/v1/result.jpg"}, "service_name": "virtual-staging", "user_id": "5f1a2b3c4d5e6f7a8b9c0d00"}],
+		['the upscale body', {"generated_image_id": "5f1a2b3c4d5e6f7a8b9c0d30", "upscaled_image_src": "https://cdn.aihomedesign.com/upscale/result.jpg", "user_id": "5f1a2b3c4d5e6f7a8b9c0d00"}],
+	])('answers %s of an older product with null: 2xx, nothing emitted', (_label, body) => {
+		expect(parseAiHomeDesignEvent(body, RECEIVED_AT)).toBeNull();
+	});
+
+	it('answers any other event with null, so the vendor stops retrying it', () => {
+		expect(parseAiHomeDesignEvent({ event: 'order.created', order_id: 'o1' })).toBeNull();
+	});
+
+	it('rejects a body that is no JSON object, and a process.completed that is no process', () => {
+		expectPayloadError(() => parseAiHomeDesignEvent([1]), 'AI Home Design webhook needs a JSON object; got an array of 1 items');
+		expectPayloadError(
+			() => parseAiHomeDesignEvent({ event: 'process.completed', status: 'done' }),
+			"AI Home Design webhook needs a string 'process_id' and a 'status'; got an object with keys: event, status",
 		);
 	});
 });
