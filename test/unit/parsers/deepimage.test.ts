@@ -1,4 +1,4 @@
-import { parseDeepImageCallback, parseDeepImageJob } from '../../../nodes/DeepImage/parser';
+import { parseDeepImageCallback, parseDeepImageJob, requestWithoutImages } from '../../../nodes/DeepImage/parser';
 import {
 	BLUE_PNG,
 	RECEIVED_AT,
@@ -261,5 +261,22 @@ describe('the RenderResult contract over generated bodies', () => {
 					for (const status of statuses)
 						expectRenderResult(parseDeepImageJob(asJson({ ...body, status }), RECEIVED_AT));
 				}
+	});
+});
+
+describe('requestWithoutImages', () => {
+	it('replaces an input sent as base64 (Deep Image’s form or bare) by a marker and keeps every other field', () => {
+		const base64 = BLUE_PNG;
+		expect(requestWithoutImages({ url: `base64,${base64}`, preset: 'ecommerce', background: { remove: 'auto' } })).toEqual({
+			url: marker(`base64,${base64}`),
+			preset: 'ecommerce',
+			background: { remove: 'auto' },
+		});
+		expect(requestWithoutImages({ url: base64 })).toEqual({ url: marker(base64) });
+	});
+
+	it('keeps http and storage:// inputs as they are', () => {
+		expect(requestWithoutImages({ url: 'storage://shop/chair.jpg', width: '200%' })).toEqual({ url: 'storage://shop/chair.jpg', width: '200%' });
+		expect(requestWithoutImages({ url: 'https://x.example/a.png' })).toEqual({ url: 'https://x.example/a.png' });
 	});
 });
