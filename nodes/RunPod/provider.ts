@@ -16,8 +16,9 @@ export const runPodProvider: RenderProvider = {
 	},
 	// RunPod sets no floor; /status allows 2000 calls per 10 s, so half a second is polite.
 	minPollIntervalMs: 500,
-	// /run allows 1,000 requests per 10 s and 200 in flight; 50 leaves room for status calls.
-	maxParallelSubmits: 50,
+	// /run allows 200 requests in flight (and 1,000 per 10 s: beyond that the transport's shared
+	// 429 pause takes over); /status has its own limits, so submits need leave it no room.
+	maxParallelSubmits: 200,
 	// Each job carries its webhook URL (`webhook` in the /run body).
 	callbacks: { mode: 'perJob' },
 	callbackSecret: (credentials) => secretOrDerivedFromApiKey(credentials.webhookSecret, credentials.apiKey),
