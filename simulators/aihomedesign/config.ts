@@ -4,7 +4,7 @@
  * 10 generations per 10 minutes (429), 422 for an asset_map/widget mismatch, 403 for a tool not in
  * the plan, one dashboard webhook URL retried until 2xx; with short job times.
  */
-import type { DeliveryRecord, RequestRecord } from '../base';
+import type { DeliveryRecord, FaultSwitches, RequestRecord } from '../base';
 
 export type ProcessOutcome = 'done' | 'failed';
 
@@ -12,6 +12,8 @@ export interface AiHomeDesignSimulatorConfig {
 	port: number;
 	/** Key expected in `x-api-key`. */
 	apiKey: string;
+	/** Whether the account has API access (the Enterprise plan); without it every API call is answered 403. */
+	apiAccess: boolean;
 	/** Tools the account's plan includes; others are answered 403. */
 	planTools: string[] | 'all';
 	/** Time a process stays `pending`, then `processing`. */
@@ -58,6 +60,7 @@ export type AiHomeDesignSimulatorOptions = Partial<AiHomeDesignSimulatorConfig>;
 export const DEFAULT_CONFIG: AiHomeDesignSimulatorConfig = {
 	port: 0,
 	apiKey: 'ahd_sim_key',
+	apiAccess: true,
 	planTools: 'all',
 	queueMs: 50,
 	runMs: 200,
@@ -123,6 +126,8 @@ export interface AiHomeDesignSimulator {
 	catalogueUrl: string;
 	readonly apiKey: string;
 	config: AiHomeDesignSimulatorConfig;
+	/** Per-route faults: `faults.next('serverError', 1, 'order')` (routes: createProject, listProjects, order, process, getProcess). */
+	faults: FaultSwitches;
 	requests: RequestRecord[];
 	deliveries: DeliveryRecord[];
 	readonly projects: ReadonlyMap<string, ProjectView>;

@@ -8,6 +8,7 @@
  */
 import {
 	CallbackSender,
+	SimulatorError,
 	FaultSwitches,
 	Timers,
 	requireHeaderKey,
@@ -70,6 +71,11 @@ export async function startAiHomeDesignSimulator(options: AiHomeDesignSimulatorO
 		faults,
 		authenticate: requireHeaderKey('x-api-key', () => config.apiKey),
 		errorBody: (message, status) => ({ error: message, key: `api_error_${status}` }),
+		guard: (call) => {
+			if (!config.apiAccess && call.url.pathname.startsWith('/v3/')) {
+				throw new SimulatorError(403, 'API access requires the Enterprise plan');
+			}
+		},
 	});
 	origin = server.url;
 
@@ -88,6 +94,7 @@ export async function startAiHomeDesignSimulator(options: AiHomeDesignSimulatorO
 			return config.apiKey;
 		},
 		config,
+		faults,
 		requests: server.requests,
 		deliveries: sender.deliveries,
 		get projects() {

@@ -1,0 +1,75 @@
+import { LoadOptionsContext } from 'n8n-core';
+import type { IDataObject, INode, INodePropertyOptions } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { AiHomeDesignApi } from '../../credentials/AiHomeDesignApi.credentials';
+import { AiHomeDesign } from '../../nodes/AiHomeDesign/AiHomeDesign.node';
+import { AiHomeDesignTrigger } from '../../nodes/AiHomeDesign/AiHomeDesignTrigger.node';
+import { CredentialTypes, HarnessCredentialsHelper, N8nHost, NodeTypes, createNode } from '../harness';
+import { createAdditionalData } from '../harness/additional-data';
+import { ensureN8nRuntime } from '../harness/runtime';
+import type { AiHomeDesignSimulator, AiHomeDesignSimulatorOptions } from '../../simulators/aihomedesign';
+import { startAiHomeDesignSimulator } from '../../simulators/aihomedesign';
+import { makePng } from '../../simulators/png';
+
+export const WEBHOOK_TOKEN = 'ahd-test-webhook-token-0123456789';
+
+/** One in-process n8n and one AI Home Design simulator for a test file. */
+export function useAiHomeDesignWorld(simulatorOptions: AiHomeDesignSimulatorOptions = {}) {
+	const world = {} as { host: N8nHost; sim: AiHomeDesignSimulator };
+	beforeAll(async () => {
+		world.sim = await startAiHomeDesignSimulator({ queueMs: 20, runMs: 80, webhookFirstRetryMs: 50, webhookMaxAttempts: 5, ...simulatorOptions });
+		world.host = new N8nHost({ nodeTypes: [AiHomeDesign, AiHomeDesignTrigger], credentialTypes: [AiHomeDesignApi] });
+		await world.host.start();
+	});
+	afterEach(() => world.sim.reset());
+	afterAll(async () => {
+		await world.host.stop();
+		await world.sim.close();
+	});
+	return world;
+}
+
+export function aiHomeDesignCredentials(sim: AiHomeDesignSimulator, overrides: IDataObject = {}) {
+	return { aiHomeDesignApi: { apiKey: sim.apiKey, baseUrl: sim.baseUrl, catalogueUrl: sim.catalogueUrl, webhookToken: WEBHOOK_TOKEN, ...overrides } };
+}
+
+/** An item carrying a room photo (and more files) as binary data. */
+export function photoItem(files: Record<string, Buffer> = { data: makePng(48, 32, 5) }, json: IDataObject = {}) {
+	const binary = Object.fromEntries(
+		Object.entries(files).map(([property, bytes]) => [property, { data: bytes.toString('base64'), mimeType: 'image/png', fileName: `${property}.png` }]),
+	);
+	return { json, binary };
+}
+
+/** An AI Home Design node rendering virtual staging from the item's `data`, Don't Wait; `parameters` override. */
+export function aiHomeDesignNode(parameters: IDataObject = {}, name = 'AI Home Design'): INode {
+	return createNode(AiHomeDesign, {
+		name,
+		parameters: {
+			operation: 'render',
+			tool: 'tool-virtual-staging',
+			space: 'living-room',
+			style: 'modern',
+			imageSource: 'binary',
+			imageBinaryProperty: 'data',
+			waitFor: 'none',
+			...parameters,
+		},
+	});
+}
+
+/** Runs the node's getTools the way n8n's editor does: in n8n-core's LoadOptionsContext. */
+export async function loadTools(sim: AiHomeDesignSimulator): Promise<INodePropertyOptions[]> {
+	await ensureN8nRuntime();
+	const nodeTypes = new NodeTypes([AiHomeDesign]);
+	const helper = new HarnessCredentialsHelper(new CredentialTypes([AiHomeDesignApi]), nodeTypes, aiHomeDesignCredentials(sim));
+	const node = createNode(AiHomeDesign, {
+		parameters: { operation: 'render' },
+		credentials: { aiHomeDesignApi: { id: 'aiHomeDesignApi-test', name: 'AI Home Design (test)' } },
+	});
+	const workflow = new Workflow({ id: 'load-options', nodes: [node], connections: {}, active: false, nodeTypes });
+	const context = new LoadOptionsContext(workflow, node, createAdditionalData({ baseUrl: 'http://127.0.0.1:1', credentialsHelper: helper }), 'parameters.tool');
+	const loaders = new AiHomeDesign().methods.loadOptions as Record<string, (this: LoadOptionsContext) => Promise<INodePropertyOptions[]>>;
+	return await loaders.getTools.call(context);
+}
