@@ -1,8 +1,10 @@
 /**
  * Deep Image's routes below `/rest_api`: `me`, `process`, `process_result`, `result/{job}` (GET and
  * DELETE); plus, outside the API and without auth, the result files (Deep Image's result_urls are
- * public) and sample product photos to submit by URL.
+ * public), sample product photos to submit by URL, and `/_simulator/jobs/{job}` (what a job received).
  */
+import { createHash } from 'crypto';
+
 import { SimulatorError, type SimCall, type SimRoute } from '../base';
 import { makePng } from '../png';
 import type { DeepImageSimulatorConfig } from './config';
@@ -94,6 +96,24 @@ export function deepImageRoutes(config: DeepImageSimulatorConfig, jobs: DeepImag
 				const job = jobs.get(jobId, Date.now());
 				if (job?.final?.status !== 'complete' || job.deleted) throw new SimulatorError(404, 'No such file');
 				sendFile(call, 'image/png', resultImage(jobId, config.outputSide));
+			},
+		},
+		{
+			// Not Deep Image's: what a job received, for checks that run the simulator in another process.
+			name: 'inspect',
+			method: 'GET',
+			path: '/_simulator/jobs/:job',
+			auth: false,
+			faults: false,
+			handle: (call) => {
+				const job = findJob(call);
+				const upload = job.upload && {
+					fileName: job.upload.fileName,
+					mimeType: job.upload.mimeType,
+					size: job.upload.data.length,
+					sha256: createHash('sha256').update(job.upload.data).digest('hex'),
+				};
+				call.send(200, { job: job.id, status: jobs.status(job, Date.now()), request: job.request, upload, webhook: job.webhook });
 			},
 		},
 		{

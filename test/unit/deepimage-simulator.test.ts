@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
@@ -86,6 +87,9 @@ describe('Deep Image simulator: jobs', () => {
 		expect(view?.request).toEqual({ preset: 'ecommerce', background: { remove: 'auto' } });
 		expect(view?.upload?.data.equals(png)).toBe(true);
 		expect(view?.upload?.fileName).toBe('chair.png');
+		// The page checks in another process read: what the job received, the file as a digest.
+		const inspected = await (await fetch(`${sim.url}/_simulator/jobs/${job}`)).json();
+		expect(inspected).toMatchObject({ job, request: view?.request, upload: { fileName: 'chair.png', size: png.length, sha256: createHash('sha256').update(png).digest('hex') } });
 	});
 
 	it('takes base64 as "base64,<data>" and storage:// paths', async () => {
