@@ -155,6 +155,7 @@ export async function startProduct({
 			RENDER_HOOKS_SINK_URL: services.sinkUrl,
 			RENDER_HOOKS_RENDERS_DIR: rendersDir,
 		});
+		await registerDashboardWebhooks(services, workflows, n8n.webhookUrl);
 		const exited = Promise.race([
 			n8n.exited.then(({ code, signal }) => `n8n stopped on its own (${signal ?? `exit ${code}`}); its log: ${n8n.logFile}`),
 			services.exited.then(({ code, signal }) => `the local services stopped on their own (${signal ?? `exit ${code}`})`),
@@ -197,4 +198,27 @@ async function ensureExamples(client, credentials, values) {
 		result.push({ file, id: stored.id, name: workflow.name, nodes: workflow.nodes });
 	}
 	return result;
+}
+
+/**
+ * A provider whose webhook URL lives in its dashboard (its simulator says so with
+ * `dashboardWebhook`) gets the Production URL of its trigger in the examples with the token, as a
+ * user would paste it there.
+ */
+async function registerDashboardWebhooks(services, workflows, webhookBaseUrl) {
+	const providers = loadProviders();
+	for (const service of services.services) {
+		if (!service.dashboardWebhook) continue;
+		const trigger = providers.find((provider) => provider.id === service.providerId)?.nodes.find((node) => node.isTrigger);
+		const node = workflows.flatMap((workflow) => workflow.nodes).find((candidate) => candidate.type === trigger?.type && candidate.webhookId);
+		if (!node) continue;
+		const url = new URL(`webhook/${node.webhookId}/${trigger.webhookPath}`, webhookBaseUrl);
+		url.searchParams.set('token', service.dashboardWebhook.token);
+		const response = await fetch(service.dashboardWebhook.controlUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ url: url.toString() }),
+		});
+		if (!response.ok) throw new Error(`${service.name} refused the dashboard webhook URL ${url}: HTTP ${response.status}`);
+	}
 }

@@ -12,6 +12,7 @@ export interface LocalSimulatorService {
 	name: string;
 	url: string;
 	credential: LocalSimulatorCredential;
+	dashboardWebhook?: { controlUrl: string; token: string };
 }
 
 /** The module path a provider's simulator is expected at. */
@@ -60,7 +61,8 @@ export async function startLocalSimulators(options: {
 			running.push(started);
 			// The credential type is the registry's, so a simulator cannot point npm start at another one.
 			const credential = { ...started.credential, type: new provider.credential().name };
-			services.push({ providerId: provider.id, name: simulator.name, url: started.url, credential });
+			const dashboard = started.dashboardWebhook ? { dashboardWebhook: started.dashboardWebhook } : {};
+			services.push({ providerId: provider.id, name: simulator.name, url: started.url, credential, ...dashboard });
 			log(`${simulator.name} ${started.url}`);
 		}
 	} catch (error) {

@@ -135,12 +135,14 @@ export const localSimulator: LocalSimulator = {
 			runMs: Number(env.RENDER_HOOKS_RUN_MS ?? 2500),
 			outputSide: 512,
 		});
+		const token = env.RENDER_HOOKS_AIHOMEDESIGN_TOKEN ?? 'ahd-local-demo-webhook-token';
 		log(`AI Home Design dashboard webhook: POST ${sim.url}${CONTROL_WEBHOOK_PATH} {"url": "…"}`);
 		return {
+			dashboardWebhook: { controlUrl: `${sim.url}${CONTROL_WEBHOOK_PATH}`, token },
 			url: sim.baseUrl,
 			credential: {
 				name: 'AI Home Design (local simulator)',
-				data: { apiKey: sim.apiKey, baseUrl: sim.baseUrl, catalogueUrl: sim.catalogueUrl, webhookToken: env.RENDER_HOOKS_AIHOMEDESIGN_TOKEN ?? 'ahd-local-demo-webhook-token' },
+				data: { apiKey: sim.apiKey, baseUrl: sim.baseUrl, catalogueUrl: sim.catalogueUrl, webhookToken: token },
 			},
 			close: () => sim.close(),
 		};

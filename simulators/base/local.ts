@@ -15,6 +15,11 @@ export interface RunningLocalSimulator {
 	url: string;
 	/** The n8n credential that points at it; its type comes from the provider registry. */
 	credential: Omit<LocalSimulatorCredential, 'type'>;
+	/**
+	 * For a provider whose callback URL is set in its dashboard: where `npm start` POSTs
+	 * `{"url": "<the trigger's Production URL>?token=<token>"}`, and the token (the credential's).
+	 */
+	dashboardWebhook?: { controlUrl: string; token: string };
 	close(): Promise<void>;
 }
 
