@@ -12,7 +12,6 @@ function imagePair(name: string, label: string, description: string, operation: 
 			displayName: `${label} Binary Property`,
 			name: `${name}BinaryProperty`,
 			type: 'string',
-			required,
 			default: defaultProperty,
 			placeholder: required ? '' : 'e.g. secondPhoto',
 			description: `Name of the input item’s binary property holding ${description}`,
@@ -22,7 +21,6 @@ function imagePair(name: string, label: string, description: string, operation: 
 			displayName: `${label} URL`,
 			name: `${name}Url`,
 			type: 'string',
-			required,
 			default: '',
 			placeholder: 'e.g. https://example.com/listing/photo.jpg',
 			description: `Public http(s) URL of ${description}; the node downloads it and uploads the file`,
@@ -31,7 +29,12 @@ function imagePair(name: string, label: string, description: string, operation: 
 	];
 }
 
-/** Where the photos come from, the photos each tool needs, and the project they go into. */
+/**
+ * Where the photos come from, the photos each tool needs, and the project they go into. None is
+ * marked required: n8n cannot resolve displayOptions that depend on an expression (a tool or a
+ * project mode chosen per item) and would refuse to publish the workflow; each is checked per item
+ * before any call instead, with an error naming it.
+ */
 export const imageProperties: INodeProperties[] = [
 	{
 		displayName: 'Image Source',
@@ -66,7 +69,6 @@ export const imageProperties: INodeProperties[] = [
 		displayName: 'Project ID',
 		name: 'projectId',
 		type: 'string',
-		required: true,
 		default: '',
 		placeholder: 'e.g. 69a6aa03a374700bff4a1320',
 		displayOptions: show(UPLOAD_OPERATIONS, { projectMode: ['existing'] }),
@@ -75,7 +77,6 @@ export const imageProperties: INodeProperties[] = [
 		displayName: 'Address',
 		name: 'address',
 		type: 'string',
-		required: true,
 		default: '',
 		placeholder: 'e.g. 12 Harbour Street, Bristol',
 		description: 'The listing’s address; the project is named by it',

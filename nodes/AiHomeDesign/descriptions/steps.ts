@@ -27,7 +27,6 @@ export const stepProperties: INodeProperties[] = [
 		displayName: 'Second Asset ID',
 		name: 'secondAssetId',
 		type: 'string',
-		required: true,
 		default: '',
 		description: 'Item Removal with Mask: the mask’s asset. Darkness: the after photo’s asset.',
 		displayOptions: { show: { operation: ['startProcess'], tool: ['tool-item-removal-mask', 'tool-darkness'] } },

@@ -56,7 +56,6 @@ export const toolProperties: INodeProperties[] = [
 		displayName: 'Material',
 		name: 'material',
 		type: 'string',
-		required: true,
 		default: '',
 		placeholder: 'e.g. oak-parquet',
 		description: 'The new material. AI Home Design publishes no list of materials: give the name as their dashboard shows it, or a full item slug (item-…).',
