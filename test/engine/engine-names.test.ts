@@ -29,7 +29,7 @@ const sharedFiles = readdirSync(SHARED).filter((file) => file.endsWith('.ts'));
 describe('nodes/shared names no provider', () => {
 	it('knows what to look for', () => {
 		// RunPod is registered and has its folder; the check is empty-handed otherwise.
-		expect(providerNames).toEqual(expect.arrayContaining(['runPod', 'gepetto', 'DeepImage', 'AiHomeDesign']));
+		expect(providerNames.map((name) => name.toLowerCase())).toEqual(expect.arrayContaining(['runpod', 'gepetto', 'deepimage', 'aihomedesign']));
 		expect(sharedFiles.length).toBeGreaterThan(5);
 		expect(anySpelling('AiHomeDesign').test('the AI Home Design dashboard')).toBe(true);
 		expect(anySpelling('DeepImage').test('deep-image')).toBe(true);
