@@ -34,6 +34,8 @@ export interface AiHomeDesignSimulatorConfig {
 	resultsPerProcess: number;
 	/** The one webhook URL of the account's dashboard; empty: none is set. */
 	webhookUrl: string;
+	/** The dashboard takes only https:// URLs; off by default so a local n8n on http can be registered. */
+	requireHttpsWebhook: boolean;
 	/** Retries until a 2xx: the first wait, doubling up to the max. */
 	webhookFirstRetryMs: number;
 	webhookMaxRetryMs: number;
@@ -72,6 +74,7 @@ export const DEFAULT_CONFIG: AiHomeDesignSimulatorConfig = {
 	outputSide: 64,
 	resultsPerProcess: 1,
 	webhookUrl: '',
+	requireHttpsWebhook: false,
 	webhookFirstRetryMs: 1000,
 	webhookMaxRetryMs: 60_000,
 	webhookMaxAttempts: Infinity,

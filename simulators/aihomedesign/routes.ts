@@ -111,6 +111,7 @@ export function aiHomeDesignRoutes(config: AiHomeDesignSimulatorConfig, state: A
 		open('control', 'POST', CONTROL_WEBHOOK_PATH, async (call) => {
 			const body = (await call.json(10_000)) as Record<string, unknown>;
 			if (typeof body.url !== 'string') throw new SimulatorError(400, 'Send {"url": "<webhook URL>"} (an empty string unsets it)');
+			if (body.url && config.requireHttpsWebhook && !body.url.startsWith('https://')) throw new SimulatorError(400, 'Your webhook URL must use https://');
 			config.webhookUrl = body.url;
 			call.send(200, { webhookUrl: config.webhookUrl });
 		}),

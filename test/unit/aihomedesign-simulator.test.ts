@@ -172,6 +172,9 @@ describe('AI Home Design simulator: dashboard webhook and catalogue', () => {
 		const deliveries = await sim.waitForDeliveries(1, 5000);
 		expect(sim.deliveries.map((attempt) => attempt.statusCode)).toEqual([500, 503, 200]);
 		expect(deliveries[0].url).toBe(hook.url);
+		sim.setFaults({ requireHttpsWebhook: true });
+		const plain = await fetch(`${sim.url}${CONTROL_WEBHOOK_PATH}`, { method: 'POST', body: JSON.stringify({ url: hook.url }) });
+		expect([plain.status, ((await plain.json()) as { error: string }).error]).toEqual([400, 'Your webhook URL must use https://']);
 		expect(hook.bodies[2]).toEqual({
 			event: 'process.completed',
 			process_id: id,
