@@ -23,7 +23,10 @@ export class AiHomeDesignTrigger implements INodeType {
 		name: 'aiHomeDesignTrigger',
 		icon: { light: 'file:aihomedesign.svg', dark: 'file:aihomedesign.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 only spares n8n an expression evaluation per callback (it checks a binaryData
+		// option on version 1 nodes); both versions behave alike.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: 'On process completed',
 		description: 'Starts the workflow when AI Home Design posts a finished process to the webhook URL of its dashboard',
 		defaults: { name: 'AI Home Design Trigger' },
