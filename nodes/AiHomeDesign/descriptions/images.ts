@@ -5,15 +5,15 @@ export const UPLOAD_OPERATIONS = ['render', 'uploadOrder'];
 
 const show = (operation: string[], extra: Record<string, string[]> = {}) => ({ show: { operation, ...extra } });
 
-function imagePair(name: string, label: string, description: string, operation: string[], extra: Record<string, string[]> = {}, required = true): INodeProperties[] {
-	const defaultProperty = name === 'image' ? 'data' : '';
+/** The binary property and the URL field of one image; `defaultProperty` empty: the image is optional. */
+function imagePair(name: string, label: string, description: string, operation: string[], extra: Record<string, string[]>, defaultProperty: string): INodeProperties[] {
 	return [
 		{
 			displayName: `${label} Binary Property`,
 			name: `${name}BinaryProperty`,
 			type: 'string',
 			default: defaultProperty,
-			placeholder: required ? '' : 'e.g. secondPhoto',
+			placeholder: defaultProperty ? '' : 'e.g. secondPhoto (leave empty for none)',
 			description: `Name of the input item’s binary property holding ${description}`,
 			displayOptions: show(operation, { imageSource: ['binary'], ...extra }),
 		},
@@ -48,11 +48,11 @@ export const imageProperties: INodeProperties[] = [
 		description: 'AI Home Design takes images as uploads only (JPG, PNG or WEBP, at most 50 MB each)',
 		displayOptions: show(UPLOAD_OPERATIONS),
 	},
-	...imagePair('image', 'Photo', 'the room photo (the primary angle; for Darkness the photo before)', UPLOAD_OPERATIONS),
-	...imagePair('mask', 'Mask', 'the mask: the items to remove painted in #7878CD', ['render'], { tool: ['tool-item-removal-mask'] }),
-	...imagePair('after', 'After Photo', 'the photo after (the darkness tool compares the two)', ['render'], { tool: ['tool-darkness'] }),
-	...imagePair('secondary', 'Second Angle', 'an optional second angle of the room (secondary_angle), or the after photo', ['uploadOrder'], {}, false),
-	...imagePair('uploadMask', 'Mask', 'an optional mask (role mask)', ['uploadOrder'], {}, false),
+	...imagePair('image', 'Photo', 'the room photo (the primary angle; for Darkness the photo before)', UPLOAD_OPERATIONS, {}, 'data'),
+	...imagePair('mask', 'Mask', 'the mask: the items to remove painted in #7878CD', ['render'], { tool: ['tool-item-removal-mask'] }, 'mask'),
+	...imagePair('after', 'After Photo', 'the photo after (the darkness tool compares the two)', ['render'], { tool: ['tool-darkness'] }, 'after'),
+	...imagePair('secondary', 'Second Angle', 'an optional second angle of the room (secondary_angle), or the after photo', ['uploadOrder'], {}, ''),
+	...imagePair('uploadMask', 'Mask', 'an optional mask (role mask)', ['uploadOrder'], {}, ''),
 	{
 		displayName: 'Project',
 		name: 'projectMode',
