@@ -5,7 +5,10 @@
  * does (scripts/n8n/package.mjs), signs in with Chromium (Debian's /usr/bin/chromium, driven by
  * playwright-core), creates a workflow, finds RunPod and RunPod Trigger in the node panel,
  * adds both, checks their icons and parameters render, opens the "RunPod API" credential
- * modal, and saves the screenshots under docs/screenshots/.
+ * modal, and saves the screenshots under docs/screenshots/. Then, in a second workflow, Gepetto:
+ * its trigger, and its node with the drop-downs Gepetto's lists fill (Style, Room, Furniture, Sky),
+ * loaded by n8n from the Gepetto simulator (the local services of `npm start`, with a Gepetto
+ * credential pointing at it).
  *
  *   node --test test/e2e/browser.test.mjs
  *
@@ -20,19 +23,19 @@
  * node type in n8n's data-keyboard-nav-id, not only by its text.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it, test } from 'node:test';
 
-import { tailOfFile, timed } from '../../scripts/n8n/commands.mjs';
+import { timed } from '../../scripts/n8n/commands.mjs';
 import { installPackageIntoN8n } from '../../scripts/n8n/package.mjs';
 import { DEFAULT_N8N_VERSION, REPO_ROOT } from '../../scripts/n8n/paths.mjs';
 import { startN8n } from '../../scripts/n8n/process.mjs';
 import { registerCommunityPackage } from '../../scripts/n8n/registration.mjs';
 import { loadProviders } from '../../scripts/n8n/registry.mjs';
-import { DEFAULT_OWNER, setupOwnerAndLogin } from '../../scripts/n8n/rest-client.mjs';
+import { DEFAULT_OWNER, importCredentials, setupOwnerAndLogin } from '../../scripts/n8n/rest-client.mjs';
+import { startLocalServices } from '../../scripts/product.mjs';
 import {
 	chromiumMissingReason,
 	dismissPopups,
@@ -45,6 +48,7 @@ import {
 	VIEWPORT,
 	waitUntil,
 } from './browser-helpers.mjs';
+import { freeProductPorts } from './e2e-support.mjs';
 
 const VERSION = process.env.N8N_VERSION_UNDER_TEST || DEFAULT_N8N_VERSION;
 // The walk through the editor is RunPod's (its screenshots illustrate the README); the names it
@@ -54,15 +58,29 @@ const NODE_TYPE = RUNPOD.nodes.find((node) => !node.isTrigger).type;
 const TRIGGER_TYPE = RUNPOD.nodes.find((node) => node.isTrigger).type;
 const ICON_FILES = [...new Set(RUNPOD.nodes.flatMap((node) =>
 	(typeof node.icon === 'string' ? [node.icon] : Object.values(node.icon ?? {})).map((icon) => icon.replace(/^file:/, ''))))];
+const GEPETTO = loadProviders().find((provider) => provider.id === 'gepetto');
+const GEPETTO_NODE_TYPE = GEPETTO.nodes.find((node) => !node.isTrigger).type;
+const GEPETTO_TRIGGER_TYPE = GEPETTO.nodes.find((node) => node.isTrigger).type;
+const GEPETTO_ICON_FILES = [...new Set(GEPETTO.nodes.flatMap((node) =>
+	(typeof node.icon === 'string' ? [node.icon] : Object.values(node.icon ?? {})).map((icon) => icon.replace(/^file:/, ''))))];
+/** Each Gepetto drop-down: its parameter, its loadOptions method, and an English label the simulator lists. */
+const GEPETTO_DROP_DOWNS = [
+	{ parameter: 'styleId', method: 'getStyles', label: 'Scandinavian' },
+	{ parameter: 'roomId', method: 'getRooms', label: 'Living room' },
+	{ parameter: 'furnitureId', method: 'getFurnitures', label: 'Sofa' },
+	{ parameter: 'skyId', method: 'getSkies', label: 'Blue sky' },
+];
 const SCREENSHOT_DIR = path.resolve(process.env.BROWSER_TEST_SCREENSHOTS || path.join(REPO_ROOT, 'docs', 'screenshots'));
 
 const EXPECTED = {
 	node: ['Operation', 'Endpoint ID', 'Input', 'Prompt', 'Wait for Result'],
 	trigger: ['Endpoint ID', 'Confirm with API', 'Output Options'],
 	credential: ['API Key', 'Serverless API URL', 'REST API URL', 'Webhook Secret'],
+	gepettoTrigger: ['Confirm with API', 'Emit Progress Updates', 'Output Options'],
+	gepettoFurnish: ['Operation', 'Image URL', 'Style Name or ID', 'Furnish By', 'Room Name or ID', 'Wait for Result'],
 };
 
-const TITLE = `n8n ${VERSION} editor: RunPod nodes in the browser`;
+const TITLE = `n8n ${VERSION} editor: RunPod and Gepetto nodes in the browser`;
 const skipReason = chromiumMissingReason();
 
 if (skipReason) test(TITLE, (t) => t.skip(skipReason));
@@ -71,6 +89,7 @@ else describe(TITLE, { timeout: 20 * 60_000 }, browserSuite);
 function browserSuite() {
 	let userFolder;
 	let n8n;
+	let localServices;
 	let browser;
 	let page;
 	let failureDir;
@@ -78,6 +97,7 @@ function browserSuite() {
 	const timings = [];
 	const iconResponses = []; // every /icons/... response, for the failure messages
 	const pageErrors = [];
+	const loadedOptions = []; // {method, status, names} of every loadOptions request of the Gepetto node
 
 	/**
 	 * Runs one step of the test; on failure saves `<name>-failure.png` to a temp folder and adds
@@ -112,9 +132,14 @@ function browserSuite() {
 			userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), 'render-hooks-browser-n8n-'));
 			await timed('build + pack + install package', () => installPackageIntoN8n({ userFolder, version: VERSION }), timings);
 			n8n = await timed(`start n8n ${VERSION}`, () => startN8n({ version: VERSION, userFolder }), timings);
-			await timed('owner setup', () => setupOwnerAndLogin(n8n.url), timings);
+			const client = await timed('owner setup', () => setupOwnerAndLogin(n8n.url), timings);
 			// The rows n8n's installer writes: the node panel then shows the package as installed.
 			await timed('register community package', () => registerCommunityPackage({ version: VERSION, userFolder }), timings);
+			// The Gepetto drop-downs load from the Gepetto simulator, through a credential that points at it.
+			localServices = await timed('local services (simulators)', async () =>
+				startLocalServices({ firstPort: (await freeProductPorts()).firstServicePort }), timings);
+			const gepettoService = localServices.services.find((service) => service.providerId === GEPETTO.id);
+			await importCredentials(client, [gepettoService.credential]);
 			browser = await timed('launch Chromium', () => launchChromium(), timings);
 			page = browser.page;
 			page.on('response', (response) => {
@@ -133,6 +158,7 @@ function browserSuite() {
 		// Whatever happened: Chromium first (it talks to n8n), then n8n, then the user folder.
 		await browser?.close().catch(() => {});
 		await n8n?.stop().catch(() => {});
+		await localServices?.stop().catch(() => {});
 		const keep = failed || process.env.BROWSER_TEST_KEEP === '1';
 		if (userFolder && !keep) await fsp.rm(userFolder, { recursive: true, force: true }).catch(() => {});
 		else if (userFolder) process.stderr.write(`[browser.test] n8n user folder kept: ${userFolder}\n`);
@@ -182,11 +208,11 @@ function browserSuite() {
 		throw new Error('could not open the node panel (no "+"/"Add first step" button worked, nor the N/Tab shortcut)');
 	}
 
-	async function search(term) {
+	async function search(term, types = [NODE_TYPE, TRIGGER_TYPE]) {
 		await openNodeCreator();
 		await searchBar().fill(term);
 		// Results render after a debounce; wait for at least one entry of ours (or the "no results" view).
-		await waitUntil(async () => (await entriesOfType(NODE_TYPE).count()) + (await entriesOfType(TRIGGER_TYPE).count()) > 0 ||
+		await waitUntil(async () => (await Promise.all(types.map((type) => entriesOfType(type).count()))).some((count) => count > 0) ||
 			(await nodeCreator().getByText(/we didn't make that|no results|nothing found/i).count()) > 0, {
 			timeoutMs: 10_000, message: `node panel search for "${term}" showed nothing`,
 		}).catch(() => {});
@@ -406,6 +432,149 @@ function browserSuite() {
 			await sleep(600);
 			await screenshot('canvas');
 			t.diagnostic(`canvas nodes: ${names.join(', ')}; screenshots in ${SCREENSHOT_DIR}`);
+		});
+	});
+	// -------------------------------------------------------------------------------------------
+	// Gepetto, in a second workflow (the RunPod screenshots above stay as they are)
+	// -------------------------------------------------------------------------------------------
+
+	/** The open drop-down's option labels (n8n's selects render their options in a popper). */
+	const openOptions = () => page.locator('.el-select-dropdown:visible .el-select-dropdown__item, .el-select-dropdown:visible [role="option"]');
+
+	/** Opens the drop-down of `parameter` and waits for an option labelled `label`; returns every label shown. */
+	async function openDropDown(parameter, label) {
+		const input = ndvParameters().getByTestId(`parameter-input-${parameter}`);
+		await input.scrollIntoViewIfNeeded({ timeout: 5_000 }).catch(() => {
+			throw new Error(`the NDV shows no parameter ${parameter}`);
+		});
+		await input.click();
+		let clickedAt = Date.now();
+		return await waitUntil(async () => {
+			const labels = (await openOptions().allInnerTexts()).map((text) => text.trim().split('\n')[0]);
+			// A click while the parameters re-render (after another choice) may not open the list: again.
+			if (labels.length === 0 && Date.now() - clickedAt > 2_000) {
+				await input.click();
+				clickedAt = Date.now();
+			}
+			return labels.includes(label) ? labels : null;
+		}, {
+			timeoutMs: 15_000,
+			message: async () => `the ${parameter} drop-down shows no "${label}" (shown: ${(await openOptions().allInnerTexts()).join(', ') || 'nothing'}; ` +
+				`loadOptions answers: ${JSON.stringify(loadedOptions)})`,
+		});
+	}
+
+	async function choose(label) {
+		// The label itself: an option may show a description below it (rooms: their type).
+		await page.locator('.el-select-dropdown:visible').getByText(label, { exact: true }).first().click();
+		await sleep(300);
+	}
+
+	it('adds Gepetto Trigger in a new workflow and shows its parameters', async (t) => {
+		await step(t, 'gepetto-trigger', async () => {
+			// A second tab of the same session: leaving the unsaved RunPod workflow would ask to save it.
+			page = await browser.context.newPage();
+			page.on('pageerror', (error) => pageErrors.push(error.message.split('\n')[0]));
+			page.on('response', async (response) => {
+				if (!new URL(response.url()).pathname.endsWith('/dynamic-node-parameters/options')) return;
+				const method = (() => {
+					try {
+						return JSON.parse(response.request().postData() ?? '{}').methodName;
+					} catch {
+						return undefined;
+					}
+				})();
+				const body = await response.json().catch(() => undefined);
+				const options = Array.isArray(body?.data) ? body.data : Array.isArray(body) ? body : [];
+				loadedOptions.push({ method, status: response.status(), names: options.map((option) => option.name), error: body?.message });
+			});
+			await page.goto(`${n8n.url}/workflow/new`, { waitUntil: 'domcontentloaded' });
+			await page.getByTestId('canvas').or(page.getByTestId('canvas-wrapper')).first().waitFor({ timeout: 30_000 });
+			await sleep(500);
+			await dismissPopups(page);
+
+			const types = [GEPETTO_NODE_TYPE, GEPETTO_TRIGGER_TYPE];
+			await search('Gepetto', types);
+			let trigger = await resultEntry('Gepetto Trigger', [GEPETTO_TRIGGER_TYPE]);
+			if (!trigger) {
+				const node = await resultEntry('Gepetto', types);
+				assert.ok(node, `searching "Gepetto" shows no "Gepetto" entry (entries: ${(await visibleEntryNames()).join(', ') || 'none'})`);
+				await expectLoadedIcons(node, { iconFileNames: GEPETTO_ICON_FILES, what: 'search result "Gepetto"' });
+				await node.click();
+				await expandCategory(/^Triggers/);
+				trigger = entriesOfType(GEPETTO_TRIGGER_TYPE).first();
+				await trigger.waitFor({ timeout: 10_000 }).catch(async () => {
+					throw new Error(`"Gepetto" lists no trigger of type ${GEPETTO_TRIGGER_TYPE} (shown: ${(await visibleEntryNames()).join(', ')})`);
+				});
+			}
+			await trigger.click();
+			await waitForNdv('Gepetto Trigger');
+			const notice = ndvParameters().locator('.notice, [role="alert"]').first();
+			assert.match(await notice.innerText().catch(() => ''), /Callback URL/, 'Gepetto Trigger: its set-up notice is not shown');
+			await assertParameters('Gepetto Trigger', EXPECTED.gepettoTrigger);
+			await expectLoadedIcons(ndv(), { iconFileNames: GEPETTO_ICON_FILES, what: 'Gepetto Trigger NDV' });
+			// Show the URL to copy into a Gepetto node's Callback URL (best effort: the layout varies).
+			await ndv().getByText('Webhook URLs', { exact: true }).first().click({ timeout: 3_000 }).catch(() => {});
+			await ndv().getByText('Production URL', { exact: true }).first().click({ timeout: 2_000 }).catch(() => {});
+			await page.mouse.move(VIEWPORT.width - 5, VIEWPORT.height / 2);
+			await screenshot('gepetto-trigger');
+			await closeNdv();
+		});
+	});
+
+	it('adds Gepetto ("Furnish a room"): Style, Room, Furniture and Sky drop-downs list the simulator\'s entries in English', async (t) => {
+		await step(t, 'gepetto-parameters', async () => {
+			await dismissPopups(page);
+			const types = [GEPETTO_NODE_TYPE, GEPETTO_TRIGGER_TYPE];
+			await search('Gepetto', types);
+			const node = await resultEntry('Gepetto', types);
+			assert.ok(node, `searching "Gepetto" shows no "Gepetto" entry (entries: ${(await visibleEntryNames()).join(', ') || 'none'})`);
+			await node.click();
+			const furnish = entriesOfType(GEPETTO_NODE_TYPE).filter({ hasText: /^Furnish a room$/ }).first();
+			const opened = await Promise.race([
+				ndv().waitFor({ timeout: 10_000 }).then(() => 'ndv'),
+				(async () => { await expandCategory(/^Actions/); await furnish.waitFor({ timeout: 10_000 }); return 'actions'; })(),
+			]).catch(() => null);
+			if (opened === 'actions') await furnish.click();
+			else if (!opened) throw new Error('clicking "Gepetto" opened neither its actions nor its NDV');
+			await waitForNdv('Gepetto');
+			// n8n's editor asks for a new node's drop-down options before it assigns the existing
+			// credential, answered "Node does not have any credentials set", and does not ask again
+			// (n8n 2.40.7; its own Mattermost node does the same). Opened again, the node loads them.
+			await closeNdv();
+			await page.getByTestId('canvas-node').filter({ has: page.getByText('Gepetto', { exact: true }) }).first().dblclick();
+			await waitForNdv('Gepetto');
+			await assertParameters('Gepetto (Furnish)', EXPECTED.gepettoFurnish);
+
+			// Style open, in a taller window so that the list and the parameters around it show.
+			const [style, room, furniture, sky] = GEPETTO_DROP_DOWNS;
+			await page.setViewportSize({ width: VIEWPORT.width, height: 1100 });
+			await sleep(400);
+			const styles = await openDropDown(style.parameter, style.label);
+			await screenshot('gepetto-parameters');
+			await page.setViewportSize(VIEWPORT);
+			await choose(style.label);
+			const rooms = await openDropDown(room.parameter, room.label);
+			await choose(room.label);
+			await openDropDown('furnishBy', 'Single Furniture');
+			await choose('Single Furniture');
+			const furnitures = await openDropDown(furniture.parameter, furniture.label);
+			await choose(furniture.label);
+			await openDropDown('operation', 'Sunshine');
+			await choose('Sunshine');
+			const skies = await openDropDown(sky.parameter, sky.label);
+			await choose(sky.label);
+
+			for (const { method } of GEPETTO_DROP_DOWNS) {
+				const answer = loadedOptions.findLast((entry) => entry.method === method);
+				assert.ok(answer, `n8n loaded no ${method} options (loadOptions requests seen: ${JSON.stringify(loadedOptions)})`);
+				assert.equal(answer.status, 200, `${method}: ${JSON.stringify(answer)}`);
+			}
+			// English labels (name-en), not the French names Gepetto also sends.
+			assert.ok(!styles.includes('Scandinave'), `styles are labelled in English: ${styles.join(', ')}`);
+			assert.ok(!rooms.includes('Salon'), `rooms are labelled in English: ${rooms.join(', ')}`);
+			t.diagnostic(`styles: ${styles.join(', ')} | rooms: ${rooms.join(', ')} | furnitures: ${furnitures.join(', ')} | skies: ${skies.join(', ')}`);
+			await closeNdv();
 		});
 	});
 }

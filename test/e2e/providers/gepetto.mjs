@@ -316,6 +316,30 @@ export function providerChecks({ check, version }) {
 		assert.equal(job.binary?.data?.mimeType, 'image/png', 'Get Job downloads the image');
 		note(`trigger execution ${received.id}; unrouted POST after Don't Wait ${unrouted.status}; ${listed.json.length} styles`);
 	});
+
+	check('gepetto: 5. drop-downs: n8n\'s editor endpoint loads styles, rooms, furnitures and skies from the simulator, in English', async ({ product, note }) => {
+		const sim = gepettoSimulator(product);
+		const expected = { getStyles: 'Scandinavian', getRooms: 'Living room', getFurnitures: 'Sofa', getSkies: 'Blue sky' };
+		const counts = [];
+		for (const [methodName, label] of Object.entries(expected)) {
+			const response = await product.client.raw('/rest/dynamic-node-parameters/options', {
+				method: 'POST',
+				body: {
+					nodeTypeAndVersion: { name: NODE_TYPES.gepetto, version: 1 },
+					path: 'parameters.styleId',
+					methodName,
+					currentNodeParameters: { operation: 'furnish' },
+					credentials: { [sim.credential.type]: { id: sim.credential.id, name: sim.credential.name } },
+				},
+			});
+			const text = await response.text();
+			assert.equal(response.status, 200, `${methodName} answered ${response.status}: ${short(text)}`);
+			const options = JSON.parse(text).data;
+			assert.ok(options.some((option) => option.name === label), `${methodName} lists "${label}": ${short(options)}`);
+			counts.push(`${methodName} ${options.length}`);
+		}
+		note(counts.join(', '));
+	});
 }
 
 function assertUnroutedStatus(version, state, answer, when) {
