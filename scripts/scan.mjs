@@ -16,6 +16,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +76,8 @@ async function scanLeg(scanner, label, packageDir, filePatterns) {
 
 async function main(argv) {
 	if (!argv.includes('--no-build')) run('npm', ['run', 'build'], { stdio: 'inherit' });
+	// The scanner makes a temp dir when imported and removes it only under tmp's graceful cleanup.
+	createRequire(import.meta.resolve(SCANNER))('tmp').setGracefulCleanup();
 	const scanner = await import(SCANNER);
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'render-hooks-scan-'));
 	try {
