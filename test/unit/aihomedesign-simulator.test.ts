@@ -1,5 +1,6 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { sleep } from 'n8n-workflow';
 
 import { CONTROL_WEBHOOK_PATH, startAiHomeDesignSimulator, type AiHomeDesignSimulator } from '../../simulators/aihomedesign';
 import { makePng } from '../../simulators/png';
@@ -11,7 +12,6 @@ beforeAll(async () => {
 afterEach(() => sim.reset());
 afterAll(async () => await sim.close());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const key = () => ({ 'x-api-key': sim.apiKey });
 
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = key()) {

@@ -1,5 +1,6 @@
 import axios from 'axios';
 import type { INodeParameters } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { AiHomeDesignTrigger } from '../../nodes/AiHomeDesign/AiHomeDesignTrigger.node';
 import { dashboardCallbackUrl } from '../../nodes/shared/callback-auth';
@@ -13,7 +14,7 @@ const TRIGGER = 'AI Home Design Trigger';
 
 const post = async (url: string, body: unknown) =>
 	await axios.post(url, JSON.stringify(body), { validateStatus: () => true, headers: { 'content-type': 'application/json' } });
-const settle = async (ms = 200) => await new Promise((resolve) => setTimeout(resolve, ms));
+const settle = async (ms = 200) => await sleep(ms);
 
 describe('AI Home Design Trigger (the dashboard URL with its token)', () => {
 	let trigger: ActiveTrigger;

@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { AiHomeDesignApi } from '../../credentials/AiHomeDesignApi.credentials';
 import { AiHomeDesign } from '../../nodes/AiHomeDesign/AiHomeDesign.node';
@@ -218,7 +219,7 @@ describe('AI Home Design node: the steps alone', () => {
 		const started = (await run({ operation: 'startProcess', tool: 'tool-item-removal-mask', orderId: uploaded.order_id, primaryAssetId: assetIds[0], secondAssetId: assetIds[2] }, [{}])).assertStatus('success').json(NODE)[0];
 		expect(started).toMatchObject({ status: 'pending', request: { order_id: uploaded.order_id, process_group_id: expect.any(String) } });
 
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		await sleep(300);
 		const fetched = (await run({ operation: 'getProcess', processId: started.jobId }, [{}])).assertStatus('success');
 		expect(fetched.json(NODE)[0]).toMatchObject({ jobId: started.jobId, status: 'completed', outputs: [{ binaryProperty: 'data' }] });
 	});
