@@ -12,6 +12,8 @@
  *      has finished, and resumes nothing (the Wait node is then resumed through its own URL)
  *   4. Don't Wait: with a Callback URL the simulator's own callback reaches the Gepetto Trigger;
  *      without, Gepetto gets the unrouted URL; then Get Job and List Styles
+ *   5. the drop-downs' lists through the editor's loadOptions endpoint
+ *   6. Wait in the Request: no webhook sent, Gepetto's blocking base64 answer -> binary image
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -340,6 +342,27 @@ export function providerChecks({ check, version }) {
 		}
 		note(counts.join(', '));
 	});
+
+	check('gepetto: 6. Wait in the Request: no webhook sent, the blocking base64 answer becomes the binary image', async ({ product, executionIds, note }) => {
+		const { client } = product;
+		const { proxy, workflows, sim } = await setUp(product);
+		const known = new Set((await listExecutions(client, workflows.inRequest.id)).map((execution) => String(execution.id)));
+		const before = proxy.submits().length;
+		const answer = await postCallback(product, { path: '/webhook/gepetto-e2e-in-request' }, '', JSON.stringify({ photoUrl: `${sim.origin}/samples/sync.png` }));
+		assert.equal(answer.status, 200, `POST /webhook/gepetto-e2e-in-request answered ${answer.status}: ${answer.text}`);
+		const [sent] = proxy.submits().slice(before);
+		assert.ok(sent, 'the node called Gepetto');
+		assert.equal(sent.body.webhook, undefined, `no webhook in the request: ${short(sent.body)}`);
+		assert.equal(answer.json.status, 'completed', `the node's answer: ${answer.text}`);
+		assert.equal(answer.json.jobId, 'sync', 'the blocking answer has no job id');
+		assert.equal(findBase64(answer.json), undefined, 'no base64 left in the RenderResult');
+		const finished = await waitForFinishedExecution(client, workflows.inRequest.id, { afterIds: known });
+		executionIds.push(finished.id);
+		const [item] = nodeOutput(await getExecution(client, finished.id), 'Gepetto In Request');
+		assert.equal(item.binary?.data?.mimeType, 'image/png', `binary of the item: ${short(item.binary)}`);
+		assert.equal(proxy.requests.filter((request) => request.at >= sent.at && request.method === 'GET').length, 0, 'no status call: the request itself waited');
+		note(`jobId sync, image ${item.binary.data.fileSize ?? '(size not stored)'}, no status call`);
+	});
 }
 
 function assertUnroutedStatus(version, state, answer, when) {
@@ -387,6 +410,7 @@ async function setUpGepettoWorld(product, version) {
 		poll: pollThenWaitWorkflow(credentialOf(proxied)),
 		dontWait: dontWaitWorkflow(credentialOf(proxied)),
 		lookup: lookupWorkflow(credentialOf(sim.credential)),
+		inRequest: inRequestWorkflow(credentialOf(proxied)),
 	};
 	const workflows = {};
 	for (const [key, definition] of Object.entries(definitions)) {
@@ -529,6 +553,18 @@ function dontWaitWorkflow(credentials) {
 			}, credentials, [220, 0]),
 		],
 		connections: chain('Webhook', 'Gepetto Submit'),
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+function inRequestWorkflow(credentials) {
+	return {
+		name: 'E2E: Gepetto Wait in the Request',
+		nodes: [
+			webhookNode('gepetto-e2e-in-request', 'lastNode', { responseData: 'firstEntryJson' }),
+			gepettoNode('Gepetto In Request', { ...FURNISH, waitFor: 'inRequest', waitOptions: { timeout: 60 } }, credentials, [220, 0]),
+		],
+		connections: chain('Webhook', 'Gepetto In Request'),
 		settings: { executionOrder: 'v1' },
 	};
 }
