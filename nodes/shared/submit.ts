@@ -116,9 +116,10 @@ export async function runSubmitOperation(
 }
 
 /**
- * A path below the execution's resume URL that no node ever listens on: n8n answers a callback
- * there with 404 (or 409 once the execution is no longer waiting) and resumes nothing, not even
- * a later Wait node of the same execution, whose resume URL it would otherwise be.
+ * A path below the execution's resume URL that no node ever listens on: n8n refuses a callback
+ * there and resumes nothing, not even a later Wait node of the same execution, whose resume URL
+ * it would otherwise be (measured: 2.40.7 answers 401; 1.123.81 answers 409 while the execution
+ * runs or after it ends, 404 while a Wait node waits).
  */
 const UNROUTED_CALLBACK_PATH = 'render-hooks-no-callback';
 
