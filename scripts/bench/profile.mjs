@@ -4,7 +4,10 @@
  * and each profile is cut to the load window (first to last sample inside n8n's webhook handling)
  * and summed per n8n step: the CPU ms per answered request a step's frames were on the stack.
  *
- *   node scripts/bench/profile.mjs [--seconds 12]
+ *   node scripts/bench/profile.mjs [--seconds 12] [--lazy-acquire]
+ *
+ * --lazy-acquire runs n8n with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (an expression sandbox only
+ * for requests that evaluate an expression).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +17,9 @@ import { parseArgs } from 'node:util';
 import { closedLoop } from './load.mjs';
 import { callbackBody, signedQuery, startRig, triggerWorkflow, webhookNodeWorkflow } from './rig.mjs';
 
-const { values: options } = parseArgs({ options: { seconds: { type: 'string', default: '12' } } });
+const { values: options } = parseArgs({
+	options: { seconds: { type: 'string', default: '12' }, 'lazy-acquire': { type: 'boolean', default: false } },
+});
 
 /** n8n steps of a production webhook request, by the function names that run them (inclusive time). */
 const STEPS = [
@@ -79,7 +84,10 @@ async function loadAndProfile(rig, workflow, pathOf, label) {
 
 async function main() {
 	const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'render-hooks-profile-'));
-	const env = (name) => ({ NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(profileDir, name)}` });
+	const env = (name) => ({
+		NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(profileDir, name)}`,
+		...(options['lazy-acquire'] ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : {}),
+	});
 	const rig = await startRig({ env: env('trigger'), log: (line) => process.stderr.write(`[profile] ${line}\n`) });
 	const results = {};
 	try {
