@@ -48,19 +48,21 @@ export function parseRunPodJob(answer: unknown, receivedAt: Date = new Date()): 
 	const status = knownStatus(RUNPOD_STATUSES, runPodStatus, `RunPod job ${jobId}`);
 
 	const images = findOutputImages(body.output, 0);
+	const workerError = status === 'completed' && !images.length ? errorInCompletedOutput(body.output) : undefined;
 	const imageTexts = new Set<string>([
 		...images.flatMap((image) => ('base64' in image ? [image.base64] : [])),
 		...findInputImages(body.input),
 	]);
 	const raw = withoutFiles(body, (text) => imageTexts.has(text)) as IDataObject;
+	const error = withOutputDetails(runPodError(body.error, runPodStatus, jobId), body.output);
 	return parsedRender({
 		provider: RUNPOD_PROVIDER,
 		jobId,
-		status,
+		status: workerError ? 'failed' : status,
 		images,
 		receivedAt,
 		raw,
-		error: runPodError(body.error, runPodStatus, jobId),
+		error: error ?? workerError,
 		request: isPlainObject(raw.input) ? raw.input : undefined,
 		timings: runPodTimings(body),
 	});
@@ -88,6 +90,32 @@ function runPodError(
 	if (fromRunPod) return fromRunPod;
 	const message = defaultErrorMessage(runPodStatus, jobId);
 	return message ? { message, code: runPodStatus } : undefined;
+}
+
+/**
+ * A job RunPod calls COMPLETED whose worker still says it failed and made no image: the older
+ * worker-comfy's `{status: 'error', message}`, or a handler's `{error}` / `{errors: [...]}` that
+ * the SDK passed through as output.
+ */
+function errorInCompletedOutput(output: unknown): RenderError | undefined {
+	if (!isPlainObject(output)) return undefined;
+	if (output.status === 'error' && typeof output.message === 'string') {
+		return { message: output.message, code: 'WORKER_ERROR' };
+	}
+	const reported = errorFromReported(output.error);
+	if (reported) return withOutputDetails(reported, output);
+	const errors = stringsOf(output.errors).filter((text) => text.trim() !== '');
+	return errors.length ? { message: errors.join('; '), code: 'WORKER_ERROR' } : undefined;
+}
+
+/**
+ * worker-comfyui fails with `{error: 'Job processing failed', details: [...]}`; RunPod puts the
+ * other keys in `output`. The details say what went wrong, so they join the message.
+ */
+function withOutputDetails(error: RenderError | undefined, output: unknown): RenderError | undefined {
+	if (!error || !isPlainObject(output)) return error;
+	const details = stringsOf(output.details).filter((text) => text.trim() !== '');
+	return details.length ? { ...error, message: `${error.message}: ${details.join('; ')}` } : error;
 }
 
 /**
@@ -143,7 +171,8 @@ const MIN_LOOSE_BASE64_LENGTH = 64;
 
 /**
  * The images of a job's `output`, in the worker's order. Understands the A1111 worker
- * (`{images: [base64...], info, parameters}`), worker-comfyui (`{images: [{filename, type, data}]}`),
+ * (`{images: [base64...], info, parameters}`), worker-comfyui (`{images: [{filename, type, data}]}`,
+ * type `base64` or `s3_url`), the older worker-comfy (`{status: 'success', message}`),
  * and the loose shapes of other workers: a URL or base64 string, an array of them, `image_url` /
  * `image`, and `/stream` chunks `[{output: ...}]`. Anything else yields no image (raw keeps it).
  */
@@ -159,6 +188,8 @@ function findOutputImages(output: unknown, depth: number): FoundImage[] {
 	}
 	if (!isPlainObject(output)) return [];
 	if (Array.isArray(output.images)) return output.images.flatMap(imageFromImagesEntry);
+	// The older worker-comfy (blib-la/runpod-worker-comfy): `{status: 'success', message: <base64 or S3 URL>}`.
+	if (output.status === 'success' && typeof output.message === 'string') return imageFromLooseText(output.message);
 	for (const key of ['images', 'image_url', 'image']) {
 		const value = output[key];
 		if (typeof value === 'string') {

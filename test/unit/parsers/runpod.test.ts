@@ -225,6 +225,50 @@ describe('parseRunPodJob', () => {
 			expect(parsed.inlineImages).toEqual(inlineImages);
 		});
 
+		it('reads the older worker-comfy {status: success, message} as one image, the base64 out of raw', () => {
+			const parsed = parseOutput({ status: 'success', message: RED_PNG });
+			expect(expectRenderResult(parsed)).toMatchObject({ status: 'completed', outputs: [{ index: 0 }] });
+			expect(parsed.inlineImages).toEqual({ 0: RED_PNG });
+			expect(parsed.result.raw.output).toEqual({ status: 'success', message: marker(RED_PNG) });
+			expect(parseOutput({ status: 'success', message: url }).result.outputs).toEqual([{ index: 0, url }]);
+		});
+
+		it('reads the older worker-comfy {status: error, message} as a failed render with its message', () => {
+			const { result } = parseOutput({ status: 'error', message: 'the image does not exist in the output folder' });
+			expect(result.status).toBe('failed');
+			expect(result.error).toEqual({ message: 'the image does not exist in the output folder', code: 'WORKER_ERROR' });
+		});
+
+		it('fails a COMPLETED job whose output has only an error or errors, and keeps warnings beside images', () => {
+			expect(parseOutput({ error: 'Missing workflow parameter' }).result).toMatchObject({
+				status: 'failed',
+				error: { message: 'Missing workflow parameter' },
+			});
+			expect(parseOutput({ errors: ['Node 9 failed', 'No outputs found'] }).result).toMatchObject({
+				status: 'failed',
+				error: { message: 'Node 9 failed; No outputs found', code: 'WORKER_ERROR' },
+			});
+			const withImage = parseOutput({ images: [{ filename: 'a.png', type: 'base64', data: RED_PNG }], errors: ['Node 4 produced unhandled output keys'] });
+			expect(withImage.result).toMatchObject({ status: 'completed', outputs: [{ index: 0 }] });
+			expect(withImage.result.error).toBeUndefined();
+			expect((withImage.result.raw.output as IDataObject).errors).toEqual(['Node 4 produced unhandled output keys']);
+		});
+
+		it('keeps worker-comfyui success_no_images as completed with no output', () => {
+			const { result } = parseOutput({ status: 'success_no_images', images: [] });
+			expect(result).toMatchObject({ status: 'completed', outputs: [] });
+			expect(result.error).toBeUndefined();
+		});
+
+		it("joins worker-comfyui's failure details to RunPod's error", () => {
+			const { result } = parseRunPodJob(
+				{ id: 'w2', status: 'FAILED', error: 'Job processing failed', output: { details: ['Workflow execution error: Node Type: KSampler, Node ID: 3, Message: out of memory'] } },
+				RECEIVED_AT,
+			);
+			expect(result.status).toBe('failed');
+			expect(result.error?.message).toBe('Job processing failed: Workflow execution error: Node Type: KSampler, Node ID: 3, Message: out of memory');
+		});
+
 		it('keeps output it does not understand in raw', () => {
 			const output = { text: 'hello', tokens: 3 };
 			expect(parseOutput(output).result.raw.output).toEqual(output);
