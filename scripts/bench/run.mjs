@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { REPO_ROOT } from '../n8n/paths.mjs';
+import { DEFAULT_N8N_VERSION, REPO_ROOT } from '../n8n/paths.mjs';
 import { ratioChart } from './chart.mjs';
 import { largeCallback, pollUnderFaults, pollingCalls, submits, throughput } from './measures.mjs';
 import { queueModeAvailable, queueModeThroughput } from './queue.mjs';
@@ -22,7 +22,7 @@ const { values: options } = parseArgs({
 		seconds: { type: 'string', default: '8' },
 		'poll-runs': { type: 'string', default: '10' },
 		'no-queue': { type: 'boolean', default: false },
-		version: { type: 'string', default: '2.40.7' },
+		version: { type: 'string', default: DEFAULT_N8N_VERSION },
 	},
 });
 const rounds = Number(options.rounds);
@@ -91,8 +91,10 @@ function report(figures) {
 	say(`(bench took ${figures.seconds.toFixed(0)} s)`);
 
 	fs.mkdirSync(path.join(REPO_ROOT, 'docs'), { recursive: true });
-	fs.writeFileSync(path.join(REPO_ROOT, 'docs', 'bench.json'), `${JSON.stringify(figures, null, 2)}\n`);
-	fs.writeFileSync(path.join(REPO_ROOT, 'docs', 'bench.svg'), ratioChart({
+	// The default version's figures are the README's; another version's go beside them.
+	const base = figures.version === DEFAULT_N8N_VERSION ? 'bench' : `bench-n8n-${figures.version}`;
+	fs.writeFileSync(path.join(REPO_ROOT, 'docs', `${base}.json`), `${JSON.stringify(figures, null, 2)}\n`);
+	fs.writeFileSync(path.join(REPO_ROOT, 'docs', `${base}.svg`), ratioChart({
 		title: `n8n-nodes-render-hooks vs n8n's own nodes (n8n ${figures.version}, one main, ${figures.cpus} CPUs)`,
 		subtitle: `npm run bench, ${figures.date.slice(0, 10)}; Poll through 30% 429 + 10% 500: all jobs completed in ${faults.allCompletedRuns} of ${faults.runs} runs`,
 		rows: [
@@ -105,7 +107,7 @@ function report(figures) {
 			{ label: 'Queue mode ÷ one main, trigger req/s', value: queueMode?.ratio },
 		],
 	}));
-	say('wrote docs/bench.json and docs/bench.svg');
+	say(`wrote docs/${base}.json and docs/${base}.svg`);
 }
 
 main().catch((error) => {
