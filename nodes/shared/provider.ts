@@ -129,10 +129,16 @@ export function findOperation(provider: RenderProvider, value: string): Provider
 
 /**
  * A node parameter for one item. Webhook handlers have no items of their own, so there n8n
- * resolves the parameter against the first input item.
+ * resolves the parameter against the first input item. `extractValue` reads a resource locator's
+ * value (and a plain string, as older node versions saved it, unchanged).
  */
-export function itemParameter(context: ApiContext, name: string, itemIndex: number): unknown {
+export function itemParameter(
+	context: ApiContext,
+	name: string,
+	itemIndex: number,
+	options: { extractValue?: boolean } = {},
+): unknown {
 	return 'getInputData' in context
-		? context.getNodeParameter(name, itemIndex)
-		: context.getNodeParameter(name);
+		? context.getNodeParameter(name, itemIndex, undefined, options)
+		: context.getNodeParameter(name, undefined, options);
 }
