@@ -13,6 +13,7 @@ import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
 import { inputProperties } from './descriptions/input';
 import { SUBMIT_OPERATIONS, endpointAndJobProperties } from './descriptions/operations';
+import { searchEndpoints } from './endpoints';
 import { runPodProvider } from './provider';
 
 export class RunPod implements INodeType {
@@ -21,9 +22,11 @@ export class RunPod implements INodeType {
 		name: 'runPod',
 		icon: { light: 'file:runpod.svg', dark: 'file:runpod.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2 picks the endpoint with a resource locator; version 1 keeps its text field.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
-			'={{ ({ run: "Run", runSync: "Run Sync", getStatus: "Get Status", cancel: "Cancel", retry: "Retry", purgeQueue: "Purge Queue", health: "Health", stream: "Stream" })[$parameter["operation"]] + ($parameter["endpointId"] ? " · " + $parameter["endpointId"] : "") }}',
+			'={{ ({ run: "Run", runSync: "Run Sync", getStatus: "Get Status", cancel: "Cancel", retry: "Retry", purgeQueue: "Purge Queue", health: "Health", stream: "Stream" })[$parameter["operation"]] + ((typeof $parameter["endpointId"] === "object" ? $parameter["endpointId"].value : $parameter["endpointId"]) ? " · " + (typeof $parameter["endpointId"] === "object" ? $parameter["endpointId"].value : $parameter["endpointId"]) : "") }}',
 		description: 'Run Stable Diffusion and any other RunPod Serverless worker; get the images as files',
 		defaults: { name: 'RunPod' },
 		usableAsTool: true,
@@ -39,6 +42,8 @@ export class RunPod implements INodeType {
 			outputOptionsProperty({ show: { operation: [...SUBMIT_OPERATIONS, 'getStatus', 'stream'] } }),
 		],
 	};
+
+	methods = { listSearch: { searchEndpoints } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeOperation(this, runPodProvider);

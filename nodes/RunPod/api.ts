@@ -27,7 +27,8 @@ export async function callRunPod<T = IDataObject>(
 ): Promise<T> {
 	const credentials = await providerCredentials(context, RUNPOD_CREDENTIAL);
 	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
-	const endpointId = String(itemParameter(context, 'endpointId', itemIndex) ?? '').trim();
+	// Version 1 nodes saved the endpoint as a string, version 2 as a resource locator: extractValue reads both.
+	const endpointId = String(itemParameter(context, 'endpointId', itemIndex, { extractValue: true }) ?? '').trim();
 	const body: RequestBody | undefined = call.body ? { json: call.body } : undefined;
 	return await callProviderApi<T>(
 		context,

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ImageSource } from '../shared/binary';
 import { inputImageAsBase64 } from '../shared/binary';
 import { isPlainObject } from '../shared/payload';
+import { buildComfyUiInput } from './comfyui';
 
 /** RunPod's documented body limits: /run takes 10 MB, /runsync 20 MB. */
 export const BODY_LIMIT_BYTES = { run: 10 * 1024 * 1024, runSync: 20 * 1024 * 1024 } as const;
@@ -30,7 +31,7 @@ export async function buildRunBody(
 			`The job is ${megabytes(size)} MB; RunPod accepts at most ${megabytes(BODY_LIMIT_BYTES[operation])} MB for ${operation === 'run' ? 'Run' : 'Run Sync'}`,
 			{
 				itemIndex,
-				description: 'Send smaller input images, or Run Sync (20 MB), or pass images by URL in Raw JSON input.',
+				description: 'Send smaller input images, or Run Sync (20 MB), or pass images by URL in Raw JSON input to a worker that downloads them.',
 			},
 		);
 	}
@@ -38,10 +39,11 @@ export async function buildRunBody(
 }
 
 async function buildJobInput(context: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const inputType = context.getNodeParameter('inputType', itemIndex) as 'txt2img' | 'img2img' | 'raw';
+	const inputType = context.getNodeParameter('inputType', itemIndex) as 'txt2img' | 'img2img' | 'comfyui' | 'raw';
 	if (inputType === 'raw') {
 		return jsonObjectParameter(context, 'rawInput', itemIndex, 'Input (JSON)');
 	}
+	if (inputType === 'comfyui') return await buildComfyUiInput(context, itemIndex);
 
 	const payload = await buildA1111Payload(context, itemIndex, inputType);
 	if (context.getNodeParameter('workerFormat', itemIndex, 'community') === 'official') return payload;

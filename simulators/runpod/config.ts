@@ -6,7 +6,7 @@ import type { DeliveryRecord, RequestRecord } from '../base';
 export type RunPodJobStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
 export type RunPodFinalStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
 /** Which worker image the endpoint runs. `auto` picks from the input's shape. */
-export type RunPodWorkerKind = 'auto' | 'a1111' | 'official' | 'raw';
+export type RunPodWorkerKind = 'auto' | 'a1111' | 'official' | 'raw' | 'comfyui' | 'comfy-legacy';
 export type RunPodRoute = 'run' | 'runsync' | 'status' | 'stream' | 'cancel' | 'retry' | 'purgeQueue' | 'health';
 
 export interface RunPodPolicyLimits {
@@ -27,8 +27,10 @@ export interface RunPodSimulatorConfig {
 	queueMs: number;
 	/** Time a job spends IN_PROGRESS (per job: input `sim_delay_ms`). */
 	runMs: number;
-	/** Worker image emulated (per job: input `sim_worker`). */
+	/** Worker image emulated (per job: input `sim_worker`); `auto` takes an input with `workflow` for worker-comfyui. */
 	worker: RunPodWorkerKind;
+	/** ComfyUI workers upload images to S3 (the endpoint has BUCKET_ENDPOINT_URL) and answer URLs. */
+	comfyBucketUpload: boolean;
 	/** Forces every job submitted while set to end this way. */
 	outcome: RunPodFinalStatus;
 	/** Generate PNGs at the requested size instead of capping each side at `maxImageSide`. */
@@ -99,6 +101,8 @@ export type RunPodFaults = Pick<
 	| 'dropWebhooks'
 	| 'webhookDelayMs'
 	| 'outcome'
+	| 'worker'
+	| 'comfyBucketUpload'
 	| 'faultRates'
 	| 'faultRateRoutes'
 	| 'faultSeed'
@@ -169,6 +173,7 @@ export const RUNPOD_DEFAULT_CONFIG: Readonly<RunPodSimulatorConfig> = Object.fre
 	queueMs: 50,
 	runMs: 100,
 	worker: 'auto',
+	comfyBucketUpload: false,
 	outcome: 'COMPLETED',
 	fullSizeImages: false,
 	maxImageSide: 256,

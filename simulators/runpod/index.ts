@@ -99,6 +99,8 @@ export async function startRunPodSimulator(options: RunPodSimulatorOptions = {})
 		},
 	});
 
+	jobs.bucketUrl = `${server.url}/bucket`;
+
 	function clearState(): void {
 		callbacks.clear();
 		jobs.clear();

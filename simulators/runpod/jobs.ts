@@ -42,6 +42,10 @@ function sortKeysDeep(value: unknown): unknown {
 export class RunPodJobs {
 	private readonly clock: JobClock<RunPodJob, RunPodFinal>;
 	private readonly retried = new Map<string, number>();
+	/** The simulated S3 bucket of worker-comfyui: `${jobId}/${filename}` → PNG bytes. */
+	readonly bucket = new Map<string, Buffer>();
+	/** Where the server serves the bucket; set once the server listens. */
+	bucketUrl = '';
 
 	constructor(
 		private readonly config: RunPodSimulatorConfig,
@@ -162,6 +166,7 @@ export class RunPodJobs {
 	clear(): void {
 		this.clock.clear();
 		this.retried.clear();
+		this.bucket.clear();
 	}
 
 	private timingsOf(job: RunPodJob, now: number): { delayTime: number; executionTime: number } {
@@ -197,10 +202,17 @@ export class RunPodJobs {
 
 	private settle(job: RunPodJob, at: number): RunPodFinal {
 		if (job.plannedStatus !== 'COMPLETED') return { status: job.plannedStatus, at, error: job.plannedError };
-		const result = runWorker(job.input, this.config);
-		return 'error' in result
-			? { status: 'FAILED', at, error: result.error }
-			: { status: 'COMPLETED', at, output: result.output };
+		const upload = (filename: string, bytes: Buffer) => {
+			const key = `${encodeURIComponent(job.id)}/${encodeURIComponent(filename)}`;
+			this.bucket.set(key, bytes);
+			return `${this.bucketUrl}/${key}`;
+		};
+		const result = runWorker(job.input, this.config, { jobId: job.id, upload });
+		if (!('error' in result)) return { status: 'COMPLETED', at, output: result.output };
+		// A handler's `{error, ...}`: FAILED, with its other keys kept as output.
+		return 'output' in result
+			? { status: 'FAILED', at, error: result.error, output: result.output }
+			: { status: 'FAILED', at, error: result.error };
 	}
 
 	/** A finished job is readable until its retention ends; any job until its ttl (then RunPod drops it). */

@@ -13,6 +13,16 @@ const SECOND = 1000;
 const RUNSYNC_WAIT_MIN_MS = 1000;
 const RUNSYNC_WAIT_MAX_MS = 300 * SECOND;
 
+/**
+ * The account's endpoints in `GET /v1/endpoints` (RunPod's REST API answers an array of endpoint
+ * objects). Any other id is served too; these give the editor's endpoint picker something to list.
+ */
+export const SIMULATED_ENDPOINTS = [
+	{ id: 'sim-endpoint', name: 'Simulated A1111 worker', templateId: 'sim-a1111-template', gpuTypeIds: ['NVIDIA GeForce RTX 4090'] },
+	{ id: 'sim-comfyui', name: 'worker-comfyui FLUX.1 schnell', templateId: 'sim-comfyui-template', gpuTypeIds: ['NVIDIA RTX A6000'] },
+	{ id: 'sim-comfy-legacy', name: 'runpod-worker-comfy (older)', templateId: 'sim-comfy-template', gpuTypeIds: ['NVIDIA RTX A5000'] },
+];
+
 export function runPodRoutes(config: RunPodSimulatorConfig, jobs: RunPodJobs): SimRoute[] {
 	/** RunPod's published per-route limits, per endpoint; a route left out of config.rateLimits is unlimited. */
 	const limitedBy = (route: RunPodRoute, segment: string) => (call: SimCall) => {
@@ -158,8 +168,22 @@ export function runPodRoutes(config: RunPodSimulatorConfig, jobs: RunPodJobs): S
 			method: 'GET',
 			path: '/v1/endpoints',
 			faults: false,
-			handle: (call) =>
-				call.send(200, [{ id: 'sim-endpoint', name: 'Simulated A1111 worker', workersMax: config.workerCount }]),
+			handle: (call) => call.send(200, SIMULATED_ENDPOINTS.map((endpoint) => ({ ...endpoint, workersMax: config.workerCount, workersMin: 0 }))),
+		},
+		{
+			// worker-comfyui's S3 uploads (BUCKET_ENDPOINT_URL): public URLs, as presigned S3 links are.
+			name: 'bucket',
+			method: 'GET',
+			path: '/bucket/:jobId/:file',
+			auth: false,
+			faults: false,
+			handle: (call) => {
+				const bytes = jobs.bucket.get(`${encodeURIComponent(call.params.jobId)}/${encodeURIComponent(call.params.file)}`);
+				if (!bytes) throw new SimulatorError(404, 'NoSuchKey');
+				call.req.resume();
+				call.res.writeHead(200, { 'content-type': 'image/png', 'content-length': bytes.length });
+				call.res.end(bytes);
+			},
 		},
 	];
 }

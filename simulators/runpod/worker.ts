@@ -5,8 +5,10 @@
  */
 import { makePng } from '../png';
 import type { RunPodSimulatorConfig, RunPodWorkerKind } from './config';
+import type { ComfyJob } from './comfyui';
+import { runComfyWorker } from './comfyui';
 
-export type WorkerResult = { output: unknown } | { error: string };
+export type WorkerResult = { output: unknown } | { error: string; output?: unknown };
 
 export function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -321,19 +323,21 @@ function callA1111(
 }
 
 function chooseWorker(input: unknown, configured: RunPodWorkerKind): Exclude<RunPodWorkerKind, 'auto'> {
-	if (isObject(input) && ['a1111', 'official', 'raw'].includes(input.sim_worker as string)) {
+	if (isObject(input) && ['a1111', 'official', 'raw', 'comfyui', 'comfy-legacy'].includes(input.sim_worker as string)) {
 		return input.sim_worker as Exclude<RunPodWorkerKind, 'auto'>;
 	}
 	if (configured !== 'auto') return configured;
 	if (isObject(input) && isObject(input.api)) return 'a1111';
+	if (isObject(input) && 'workflow' in input) return 'comfyui';
 	if (isObject(input) && typeof input.prompt === 'string') return 'official';
 	return 'raw';
 }
 
 /** What the endpoint's handler returns for `input`. */
-export function runWorker(input: unknown, config: RunPodSimulatorConfig): WorkerResult {
+export function runWorker(input: unknown, config: RunPodSimulatorConfig, job: ComfyJob): WorkerResult {
 	const worker = chooseWorker(input, config.worker);
 	if (worker === 'raw') return { output: { echo: input } };
+	if (worker === 'comfyui' || worker === 'comfy-legacy') return runComfyWorker(input, worker, job, config);
 	if (!isObject(input)) return { error: 'input must be a JSON object' };
 	// RunPod's official worker-a1111 posts its whole input to txt2img.
 	if (worker === 'official') return callA1111('/sdapi/v1/txt2img', 'POST', input, config);

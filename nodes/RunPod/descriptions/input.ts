@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { SUBMIT_OPERATIONS } from './operations';
+import { comfyUiProperties } from './comfyui';
 
 const forSubmit = (extra: Record<string, unknown[]> = {}) => ({
 	show: { operation: SUBMIT_OPERATIONS, ...extra },
@@ -22,6 +23,11 @@ export const inputProperties: INodeProperties[] = [
 				name: 'Stable Diffusion Image to Image',
 				value: 'img2img',
 				description: 'A1111 img2img: a new image from an input image, optionally masked (inpainting)',
+			},
+			{
+				name: 'ComfyUI Workflow',
+				value: 'comfyui',
+				description: 'RunPod’s worker-comfyui: a workflow exported from ComfyUI in API format, with input images',
 			},
 			{
 				name: 'Raw JSON',
@@ -144,6 +150,7 @@ export const inputProperties: INodeProperties[] = [
 			{ displayName: 'Width', name: 'width', type: 'number', typeOptions: { minValue: 64, maxValue: 2048 }, default: 512, description: 'Image width in pixels (a multiple of 8)' },
 		],
 	},
+	...comfyUiProperties,
 	{
 		displayName: 'Input (JSON)',
 		name: 'rawInput',

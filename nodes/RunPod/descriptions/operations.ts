@@ -1,19 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { endpointProperties } from './endpoint';
+
 export const SUBMIT_OPERATIONS = ['run', 'runSync'];
 export const JOB_OPERATIONS = ['getStatus', 'cancel', 'retry', 'stream'];
 
 /** RunPod's parameters besides the operation itself: the endpoint, the job, Run Sync's wait. */
 export const endpointAndJobProperties: INodeProperties[] = [
-	{
-		displayName: 'Endpoint ID',
-		name: 'endpointId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. a1b2c3d4e5f6g7',
-		description: 'ID of your serverless endpoint, shown on its page in the RunPod console (Serverless → your endpoint)',
-	},
+	...endpointProperties,
 	{
 		displayName: 'Job ID',
 		name: 'jobId',
