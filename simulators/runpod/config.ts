@@ -152,6 +152,8 @@ export interface RunPodSimulator {
 	requests: RunPodRequestRecord[];
 	/** Snapshot of the jobs still readable, by id. */
 	readonly jobs: ReadonlyMap<string, RunPodJobView>;
+	/** A PNG on the simulator's public `/samples/` path, for inputs given by URL. */
+	sampleUrl(name?: string): string;
 	/** `${baseUrl}/${endpointId}`. */
 	endpointUrl(endpointId?: string): string;
 	setFaults(faults: Partial<RunPodFaults>): void;

@@ -112,6 +112,7 @@ export async function startRunPodSimulator(options: RunPodSimulatorOptions = {})
 		url: server.url,
 		baseUrl: `${server.url}/v2`,
 		restUrl: `${server.url}/v1`,
+		sampleUrl: (name = 'room.png') => `${server.url}/samples/${encodeURIComponent(name)}`,
 		get apiKey() {
 			return config.apiKey;
 		},

@@ -8,6 +8,7 @@ import type { RunPodRoute, RunPodSimulatorConfig } from './config';
 import type { RunPodJobs } from './jobs';
 import { parseSubmitBody } from './submit';
 import { streamChunksOf } from './worker';
+import { makePng } from '../png';
 
 const SECOND = 1000;
 const RUNSYNC_WAIT_MIN_MS = 1000;
@@ -169,6 +170,20 @@ export function runPodRoutes(config: RunPodSimulatorConfig, jobs: RunPodJobs): S
 			path: '/v1/endpoints',
 			faults: false,
 			handle: (call) => call.send(200, SIMULATED_ENDPOINTS.map((endpoint) => ({ ...endpoint, workersMax: config.workerCount, workersMin: 0 }))),
+		},
+		{
+			// Images on the web for inputs given by URL (a PNG per name; its size from the name's length).
+			name: 'samples',
+			method: 'GET',
+			path: '/samples/:file',
+			auth: false,
+			faults: false,
+			handle: (call) => {
+				const bytes = makePng(48 + call.params.file.length, 32, call.params.file.length);
+				call.req.resume();
+				call.res.writeHead(200, { 'content-type': 'image/png', 'content-length': bytes.length });
+				call.res.end(bytes);
+			},
 		},
 		{
 			// worker-comfyui's S3 uploads (BUCKET_ENDPOINT_URL): public URLs, as presigned S3 links are.

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 /** The endpoint id inside a serverless API URL (`/v2/<id>/…`) or a console URL (`/serverless/user/endpoint/<id>`). */
 const ENDPOINT_IN_URL = '(?:/v2/|/serverless/user/endpoint/)([A-Za-z0-9_-]+)';
 
+// n8n wraps a validation regex in ^…$, so these describe the whole value.
 const ENDPOINT_DESCRIPTION = 'The serverless endpoint that runs your worker';
 
 /**
@@ -34,7 +35,7 @@ export function endpointLocator(extra: Partial<INodeProperties> = {}): INodeProp
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: '^[A-Za-z0-9_-]+$', errorMessage: 'An endpoint ID has only letters, digits, - and _' },
+						properties: { regex: '[A-Za-z0-9_-]+', errorMessage: 'An endpoint ID has only letters, digits, - and _' },
 					},
 				],
 				url: '=https://console.runpod.io/serverless/user/endpoint/{{$value}}',
@@ -49,7 +50,7 @@ export function endpointLocator(extra: Partial<INodeProperties> = {}): INodeProp
 					{
 						type: 'regex',
 						properties: {
-							regex: `^https?://[^ ]*${ENDPOINT_IN_URL}`,
+							regex: `https?://[^ ]*${ENDPOINT_IN_URL}(?:[/?#][^ ]*)?`,
 							errorMessage: 'Paste an endpoint URL: https://api.runpod.ai/v2/<ID>/… or the console’s …/serverless/user/endpoint/<ID>',
 						},
 					},
