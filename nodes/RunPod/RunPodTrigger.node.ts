@@ -1,6 +1,7 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -15,6 +16,8 @@ import {
 	receiveCallback,
 	triggerProperties,
 } from '../shared/trigger';
+import { endpointLocator } from './descriptions/endpoint';
+import { searchEndpoints } from './endpoints';
 import { runPodProvider } from './provider';
 
 export class RunPodTrigger implements INodeType {
@@ -24,9 +27,10 @@ export class RunPodTrigger implements INodeType {
 		icon: { light: 'file:runpod.svg', dark: 'file:runpod.dark.svg' },
 		group: ['trigger'],
 		// Version 2 only spares n8n an expression evaluation per callback (it checks a binaryData
-		// option on version 1 nodes); both versions behave alike.
-		version: [1, 2],
-		defaultVersion: 2,
+		// option on version 1 nodes). Version 3 picks the endpoint with a resource locator, shown
+		// only for Confirm with API, the one thing that needs it.
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle: 'On job result',
 		description: 'Starts the workflow when a RunPod Serverless job reports its result',
 		defaults: { name: 'RunPod Trigger' },
@@ -49,10 +53,20 @@ export class RunPodTrigger implements INodeType {
 				default: '',
 				placeholder: 'e.g. a1b2c3d4e5f6g7',
 				description: 'Your serverless endpoint. Needed only for Confirm with API, which asks it for the job.',
+				displayOptions: { show: { '@version': [1, 2] } },
 			},
-			...triggerProperties('RunPod'),
+			...withAfter(
+				triggerProperties('RunPod'),
+				'confirmWithApi',
+				endpointLocator({
+					description: 'The serverless endpoint Confirm with API asks for the job',
+					displayOptions: { show: { '@version': [3], confirmWithApi: [true] } },
+				}),
+			),
 		],
 	};
+
+	methods = { listSearch: { searchEndpoints } };
 
 	// RunPod takes its callback URL with each job, so there is nothing to register remotely.
 	webhookMethods = NO_REMOTE_REGISTRATION;
@@ -64,4 +78,10 @@ export class RunPodTrigger implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await emitReceivedRenders(this);
 	}
+}
+
+/** `properties` with `inserted` right after the property named `name`. */
+function withAfter(properties: INodeProperties[], name: string, inserted: INodeProperties): INodeProperties[] {
+	const position = properties.findIndex((property) => property.name === name) + 1;
+	return [...properties.slice(0, position), inserted, ...properties.slice(position)];
 }

@@ -346,6 +346,18 @@ describe('RunPod Trigger', () => {
 		expect(unknown.data.error).toMatch(/could not confirm job "no-such-job".*404/);
 	});
 
+	it.each([
+		['picked from the list', { __rl: true, mode: 'list', value: ENDPOINT_ID }],
+		['given by console URL', { __rl: true, mode: 'url', value: `https://console.runpod.io/serverless/user/endpoint/${ENDPOINT_ID}` }],
+	])('with Confirm with API, asks the endpoint %s (version 3 resource locator)', async (_label, endpointId) => {
+		await activate({ confirmWithApi: true, endpointId });
+		const jobId = await finishedJob();
+		expect((await post(signedUrl('rl'), { id: jobId, status: 'FAILED', error: 'forged' })).status).toBe(200);
+		const [execution] = await trigger.waitForExecutions(1);
+		expect(execution.json('RunPod Trigger')[0]).toMatchObject({ jobId, status: 'completed', correlationId: 'rl' });
+		expect(world.sim.requests.map((request) => request.path)).toContain(`/v2/${ENDPOINT_ID}/status/${jobId}`);
+	});
+
 	it('downloads images given as URLs, keeps the URL and an error when one cannot be fetched, and can skip downloads', async () => {
 		const png = makePng(40, 30, 5);
 		const files = await startServer(async (req, res) => {
