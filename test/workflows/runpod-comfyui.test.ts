@@ -145,6 +145,17 @@ describe('RunPod node: ComfyUI Workflow input (worker-comfyui)', () => {
 		expect(result.json('RunPod')[0]).toMatchObject({ status: 'completed', outputs: [{ binaryProperty: 'data' }] });
 	});
 
+	it('takes the workflow from an expression, e.g. a prompt per item', async () => {
+		const comfyWorkflow =
+			'={"5": {"class_type": "EmptyLatentImage", "inputs": {"width": 64, "height": 64, "batch_size": 1}}, ' +
+			'"6": {"class_type": "CLIPTextEncode", "inputs": {"text": {{ JSON.stringify($json.prompt) }}}}, ' +
+			'"9": {"class_type": "SaveImage", "inputs": {"filename_prefix": "n8n"}}}';
+		(await run({ comfyWorkflow }, [{ prompt: 'a "quoted" kitchen' }, { prompt: 'a loft' }])).assertStatus('success');
+		const texts = [...world.sim.jobs.values()].map((job) => (((job.input as IDataObject).workflow as IDataObject)['6'] as IDataObject).inputs);
+		expect(texts).toEqual(expect.arrayContaining([{ text: 'a "quoted" kitchen' }, { text: 'a loft' }]));
+		expect(texts).toHaveLength(2);
+	});
+
 	it('downloads S3 URL outputs (endpoint with a bucket) into binary, keeping the URLs', async () => {
 		world.sim.config.comfyBucketUpload = true;
 		const result = (await run({ comfyWorkflow: JSON.stringify(textToImageWorkflow(2)) })).assertStatus('success');
