@@ -24,6 +24,10 @@ const parseFixture = describeFixtures('runpod', {
 	'callback-timed-out.json': (body) => parseRunPodJob(body, RECEIVED_AT),
 	'status-in-progress.json': (body) => parseRunPodJob(body, RECEIVED_AT),
 	'run-in-queue.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'callback-completed-comfyui.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'callback-completed-comfyui-s3.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'callback-failed-comfyui.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'callback-completed-worker-comfy.json': (body) => parseRunPodJob(body, RECEIVED_AT),
 });
 
 describe('parseRunPodJob', () => {
@@ -79,6 +83,39 @@ describe('parseRunPodJob', () => {
 		expect(result.timings).toEqual({ queueMs: 2210, runMs: 15873 });
 		expect(result.request).toEqual(body.input);
 		expect(result.raw).toEqual(body);
+	});
+
+	it('reads a worker-comfyui callback: the base64 image, the input image out of request and raw', () => {
+		const { parsed, result } = parseFixture('callback-completed-comfyui.json');
+		expect(result).toMatchObject({ status: 'completed', outputs: [{ index: 0 }] });
+		expect(parsed.inlineImages).toEqual({ 0: RED_PNG });
+		expect(JSON.stringify(result)).not.toContain(RED_PNG);
+		expect(JSON.stringify(result)).not.toContain(BLUE_PNG);
+		expect((result.request?.workflow as IDataObject)['10']).toEqual({ class_type: 'LoadImage', inputs: { image: 'room.png' } });
+	});
+
+	it('reads a worker-comfyui callback with an S3 URL', () => {
+		const { parsed, result } = parseFixture('callback-completed-comfyui-s3.json');
+		expect(result.outputs).toEqual([
+			{ index: 0, url: 'https://bucket.s3.eu-central-1.amazonaws.com/0d2b9f41-7c3e-4a18-b6d5-93e0a1f4c2b7-e1/ComfyUI_00001_.png' },
+		]);
+		expect(parsed.inlineImages).toEqual({});
+	});
+
+	it('reads a failed worker-comfyui callback with its details', () => {
+		const { result } = parseFixture('callback-failed-comfyui.json');
+		expect(result).toMatchObject({
+			status: 'failed',
+			outputs: [],
+			error: { message: 'Workflow validation failed: Node 10 (image): Invalid image file: room.png' },
+		});
+	});
+
+	it('reads an older worker-comfy callback {status: success, message} as one image', () => {
+		const { parsed, result } = parseFixture('callback-completed-worker-comfy.json');
+		expect(result).toMatchObject({ status: 'completed', outputs: [{ index: 0 }] });
+		expect(parsed.inlineImages).toEqual({ 0: RED_PNG });
+		expect((result.raw.output as IDataObject).message).toBe(marker(RED_PNG));
 	});
 
 	it('reads a CANCELLED callback', () => {
