@@ -80,8 +80,11 @@ describe('fixtures', () => {
 		expect(new Set(pngs.map(({ file }) => file))).toEqual(
 			new Set([
 				'gepetto/sync-success.json',
+				'runpod/callback-completed-comfyui.json',
+				'runpod/callback-completed-comfyui-s3.json',
 				'runpod/callback-completed-img2img.json',
 				'runpod/callback-completed-two-pngs.json',
+				'runpod/callback-completed-worker-comfy.json',
 			]),
 		);
 		for (const { base64 } of pngs) expect([RED_PNG, BLUE_PNG]).toContain(base64);
