@@ -128,7 +128,7 @@ describe('Deep Image node: binary and storage input', () => {
 describe('Deep Image node: Process and Wait Briefly, Don’t Wait, Get Result, Delete Result', () => {
 	it('Process and Wait Briefly returns the result from process_result without polling when it is ready in time', async () => {
 		const result = (await run({ operation: 'processAndWaitBriefly' })).assertStatus('success');
-		expect(result.json('Deep Image')[0]).toMatchObject({ status: 'completed', request: { preset: 'ecommerce' }, outputs: [{ binaryProperty: 'data' }] });
+		expect(result.json('Deep Image')[0]).toMatchObject({ status: 'completed', request: { url: world.sim.sampleUrl() }, outputs: [{ binaryProperty: 'data' }] });
 		expect(calls('processResult')).toHaveLength(1);
 		expect(calls('result')).toEqual([]);
 	});
