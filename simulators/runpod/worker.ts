@@ -353,8 +353,10 @@ export function runWorker(input: unknown, config: RunPodSimulatorConfig, job: Co
 	return callA1111(api.endpoint, method, payload, config);
 }
 
-/** /stream chunks: an A1111 image answer streams its images one by one, anything else is one chunk. */
+/** /stream chunks: an A1111 image answer (base64 strings) streams its images one by one, anything else is one chunk. */
 export function streamChunksOf(output: unknown): Array<{ output: unknown }> {
-	if (isObject(output) && Array.isArray(output.images)) return output.images.map((image) => ({ output: image }));
+	if (isObject(output) && Array.isArray(output.images) && output.images.every((image) => typeof image === 'string')) {
+		return output.images.map((image) => ({ output: image }));
+	}
 	return [{ output }];
 }

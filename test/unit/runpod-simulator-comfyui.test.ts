@@ -34,6 +34,12 @@ describe('RunPod simulator: ComfyUI workers', () => {
 		expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([64, 48]);
 	});
 
+	it('streams a worker-comfyui answer as one chunk (its handler does not stream)', async () => {
+		const body = await runSync({ workflow: workflow() });
+		const streamed = (await api.get(`/stream/${body.id}`)).data;
+		expect(streamed).toEqual({ status: 'COMPLETED', stream: [{ output: body.output }] });
+	});
+
 	it('with a bucket, answers s3_url images that the bucket serves without auth', async () => {
 		sim.config.comfyBucketUpload = true;
 		const body = await runSync({ workflow: workflow() });
