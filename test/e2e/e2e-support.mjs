@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 
 import { tailOfFile } from '../../scripts/n8n/commands.mjs';
@@ -457,4 +458,44 @@ export function assertOneExecutionPerJob({ perJob, newExecutions, executionsByJo
 	}
 	const duplicatesAnswered = perJob.filter(({ answers }) => answers.some((answer) => answer.json?.duplicate === true)).length;
 	assert.equal(duplicatesAnswered, perJob.length, `every job's repeat is answered duplicate:true (${duplicatesAnswered} of ${perJob.length})`);
+}
+
+/**
+ * A proxy in front of a simulator that records each request ({method, path, body (parsed JSON or
+ * text), at}) and forwards it unchanged: how a check sees what a node sent to a simulator that runs
+ * in the product's own process. Point a second credential's base URLs at `url`.
+ */
+export async function startRecordingProxy(targetOrigin) {
+	const requests = [];
+	const server = http.createServer(async (req, res) => {
+		const chunks = [];
+		for await (const chunk of req) chunks.push(chunk);
+		const raw = Buffer.concat(chunks);
+		let body;
+		try {
+			body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+		} catch {
+			body = raw.toString('utf8');
+		}
+		requests.push({ method: req.method, path: req.url, body, at: Date.now() });
+		try {
+			const headers = Object.fromEntries(['authorization', 'content-type'].filter((name) => req.headers[name]).map((name) => [name, req.headers[name]]));
+			const answer = await fetch(`${targetOrigin}${req.url}`, { method: req.method, headers, body: raw.length ? raw : undefined });
+			const bytes = Buffer.from(await answer.arrayBuffer());
+			res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' });
+			res.end(bytes);
+		} catch (error) {
+			res.writeHead(502, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ error: `proxy: ${error.message}` }));
+		}
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		requests,
+		close: () => new Promise((resolve) => {
+			server.closeAllConnections?.();
+			server.close(() => resolve());
+		}),
+	};
 }
