@@ -3,13 +3,11 @@
  * /work/shared/providers.md: Bearer auth, 120 calls a minute per user, one callback per finished job
  * and no retries, no failure callback; with short job times.
  */
-import type { DeliveryRecord, RequestRecord } from '../base';
+import type { SimulatorHandle, SimulatorSwitches } from '../base';
 
 export type GepettoOutcome = 'success' | 'error';
 
-export interface GepettoSimulatorConfig {
-	/** Port on 127.0.0.1; 0 picks a free one. */
-	port: number;
+export interface GepettoSimulatorConfig extends SimulatorSwitches {
 	/** Key expected as `authorization: Bearer <key>`. */
 	apiKey: string;
 	/** Time before a job starts (its model waking up when warm). */
@@ -29,18 +27,6 @@ export interface GepettoSimulatorConfig {
 	/** Limit on downloading an input image; longer is an unreachable image. */
 	fetchTimeoutMs: number;
 	bodyLimitBytes: number;
-	/** An attempt with no answer within this long counts as failed. */
-	webhookTimeoutMs: number;
-	/** Fault: the next n API requests answer 429. */
-	rateLimitNext: number;
-	/** Fault: the next n API requests answer 500. */
-	failNext: number;
-	/** Fault: the next n API requests answer 200 with a body that is not JSON. */
-	garbageNext: number;
-	/** Fault: jobs submitted while set never start (and never call back) until it is cleared. */
-	stall: boolean;
-	/** Fault: jobs finishing while set send no callback. */
-	dropWebhooks: boolean;
 }
 
 export type GepettoSimulatorOptions = Partial<GepettoSimulatorConfig>;
@@ -77,20 +63,8 @@ export interface GepettoJobView {
 	output?: string;
 }
 
-export interface GepettoSimulator {
-	/** `http://127.0.0.1:PORT`. */
-	url: string;
+export interface GepettoSimulator extends SimulatorHandle<GepettoSimulatorConfig> {
 	/** The API base the credential takes: `{url}/v1`. */
 	baseUrl: string;
-	readonly apiKey: string;
-	config: GepettoSimulatorConfig;
-	requests: RequestRecord[];
-	deliveries: DeliveryRecord[];
 	readonly jobs: ReadonlyMap<string, GepettoJobView>;
-	/** A room photo (PNG) the simulator serves without auth, to submit by URL. */
-	sampleUrl(name?: string): string;
-	setFaults(changes: Partial<GepettoSimulatorConfig>): void;
-	waitForDeliveries(count: number, timeoutMs?: number): Promise<DeliveryRecord[]>;
-	reset(): void;
-	close(): Promise<void>;
 }

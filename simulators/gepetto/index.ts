@@ -6,67 +6,27 @@
  * Built on the simulator base (simulators/base): this file only wires Gepetto's parts together.
  */
 import { RateLimiter } from '../http';
-import {
-	CallbackSender,
-	FaultSwitches,
-	Timers,
-	requireBearer,
-	startSimServer,
-	tooManyRequests,
-	type FaultKind,
-	type LocalSimulator,
-	type RetrySchedule,
-} from '../base';
+import { ONE_ATTEMPT, requireBearer, simulatorHandle, simulatorParts, startSimServer, tooManyRequests, type LocalSimulator } from '../base';
 import { DEFAULT_CONFIG, type GepettoSimulator, type GepettoSimulatorConfig, type GepettoSimulatorOptions } from './config';
 import { GepettoJobs } from './jobs';
 import { gepettoRoutes } from './routes';
 
 export * from './config';
 
-/** No retries are documented: one attempt, any 2xx accepted. */
-const ONE_ATTEMPT: RetrySchedule = { accepts: (status) => status >= 200 && status < 300, delayAfter: () => undefined };
-
-const FAULT_COUNTERS: ReadonlyArray<[keyof GepettoSimulatorConfig, FaultKind]> = [
-	['rateLimitNext', 'rateLimit'],
-	['failNext', 'serverError'],
-	['garbageNext', 'garbage'],
-];
-
 /** Routes outside the API (public files), which neither count against the limit nor need the key. */
 const PUBLIC_ROUTES = new Set(['files', 'samples']);
 
-function bindFaultCounters(config: GepettoSimulatorConfig, faults: FaultSwitches): void {
-	for (const [field, kind] of FAULT_COUNTERS) {
-		const initial = Number(config[field]);
-		Object.defineProperty(config, field, {
-			enumerable: true,
-			get: () => faults.remaining(kind),
-			set: (count: number) => faults.next(kind, count),
-		});
-		faults.next(kind, initial);
-	}
-}
-
 export async function startGepettoSimulator(options: GepettoSimulatorOptions = {}): Promise<GepettoSimulator> {
 	const config: GepettoSimulatorConfig = { ...DEFAULT_CONFIG, ...options };
-	const faults = new FaultSwitches();
-	bindFaultCounters(config, faults);
-	const timers = new Timers();
-	const sender = new CallbackSender({
-		timers,
-		schedule: ONE_ATTEMPT,
-		timeoutMs: () => config.webhookTimeoutMs,
-		dropped: () => config.dropWebhooks,
-		describe: () => jobs.describe(),
-	});
+	const parts = simulatorParts(config, ONE_ATTEMPT, () => jobs.describe());
 	let origin = '';
-	const jobs: GepettoJobs = new GepettoJobs(config, timers, sender, (jobId) => `${origin}/files/${jobId}.png`);
+	const jobs: GepettoJobs = new GepettoJobs(config, parts.timers, parts.sender, (jobId) => `${origin}/files/${jobId}.png`);
 	// One budget per user over every API path; the base's own limits are per route.
 	const limiter = new RateLimiter(config.rateLimitPerMinute, config.rateLimitWindowMs);
 	const server = await startSimServer({
 		port: config.port,
 		routes: gepettoRoutes(config, jobs),
-		faults,
+		faults: parts.faults,
 		authenticate: requireBearer(() => config.apiKey),
 		guard: (call) => {
 			if (PUBLIC_ROUTES.has(call.route)) return;
@@ -80,42 +40,26 @@ export async function startGepettoSimulator(options: GepettoSimulatorOptions = {
 	});
 	origin = server.url;
 
-	function clearState(): void {
-		sender.clear();
-		jobs.clear();
-		timers.clear();
-		limiter.reset();
-		server.reset();
-	}
-
-	return {
-		url: server.url,
-		baseUrl: `${server.url}/v1`,
-		get apiKey() {
-			return config.apiKey;
+	return simulatorHandle(
+		{
+			...parts,
+			server,
+			config,
+			initialConfig: () => ({ ...DEFAULT_CONFIG, ...options }),
+			defaultSample: 'living-room.png',
+			clear() {
+				jobs.clear();
+				limiter.reset();
+			},
+			afterSetFaults: () => jobs.advanceAll(Date.now()),
 		},
-		config,
-		requests: server.requests,
-		deliveries: sender.deliveries,
-		get jobs() {
-			return jobs.views(Date.now());
+		{
+			baseUrl: `${server.url}/v1`,
+			get jobs() {
+				return jobs.views(Date.now());
+			},
 		},
-		sampleUrl: (name = 'living-room.png') => `${server.url}/samples/${encodeURIComponent(name)}`,
-		setFaults(changes) {
-			Object.assign(config, changes);
-			jobs.advanceAll(Date.now());
-		},
-		waitForDeliveries: (count, timeoutMs = 5000) => sender.waitForDeliveries(count, timeoutMs),
-		reset() {
-			clearState();
-			faults.clear();
-			Object.assign(config, { ...DEFAULT_CONFIG, ...options });
-		},
-		async close() {
-			clearState();
-			await server.close();
-		},
-	};
+	);
 }
 
 /** How `npm start` runs it (see simulators/local.ts). */
