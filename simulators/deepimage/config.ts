@@ -4,13 +4,11 @@
  * progress per account (429 TOO_MANY_REQUESTS), credits (NOT_ENOUGH_CREDITS), `process_result`
  * holding the request about 25 s, one `webhooks.complete` callback per completed job.
  */
-import type { DeliveryRecord, RequestRecord } from '../base';
+import type { SimulatorHandle, SimulatorSwitches } from '../base';
 
 export type DeepImageOutcome = 'complete' | 'failed';
 
-export interface DeepImageSimulatorConfig {
-	/** Port on 127.0.0.1; 0 picks a free one. */
-	port: number;
+export interface DeepImageSimulatorConfig extends SimulatorSwitches {
 	/** Key expected in `x-api-key`. */
 	apiKey: string;
 	/** How long a new job reads as `received` before `not_started`. */
@@ -34,18 +32,6 @@ export interface DeepImageSimulatorConfig {
 	/** Limit on downloading an input image; longer is an image that cannot be downloaded. */
 	fetchTimeoutMs: number;
 	bodyLimitBytes: number;
-	/** An attempt with no answer within this long counts as failed. */
-	webhookTimeoutMs: number;
-	/** Fault: the next n API requests answer 429 (the gateway's, with Retry-After). */
-	rateLimitNext: number;
-	/** Fault: the next n API requests answer 500. */
-	failNext: number;
-	/** Fault: the next n API requests answer 200 with a body that is not JSON. */
-	garbageNext: number;
-	/** Fault: jobs submitted while set never start (and never call back) until it is cleared. */
-	stall: boolean;
-	/** Fault: jobs finishing while set send no callback. */
-	dropWebhooks: boolean;
 }
 
 export type DeepImageSimulatorOptions = Partial<DeepImageSimulatorConfig>;
@@ -87,18 +73,7 @@ export interface DeepImageJobView {
 	deleted: boolean;
 }
 
-export interface DeepImageSimulator {
-	/** `http://127.0.0.1:PORT`: the base URL the credential takes. */
-	url: string;
-	readonly apiKey: string;
-	config: DeepImageSimulatorConfig;
-	requests: RequestRecord[];
-	deliveries: DeliveryRecord[];
+/** `url` is the base URL the credential takes. */
+export interface DeepImageSimulator extends SimulatorHandle<DeepImageSimulatorConfig> {
 	readonly jobs: ReadonlyMap<string, DeepImageJobView>;
-	/** A product photo (PNG) the simulator serves without auth, to submit by URL. */
-	sampleUrl(name?: string): string;
-	setFaults(changes: Partial<DeepImageSimulatorConfig>): void;
-	waitForDeliveries(count: number, timeoutMs?: number): Promise<DeliveryRecord[]>;
-	reset(): void;
-	close(): Promise<void>;
 }

@@ -7,30 +7,12 @@
  * `webhooks.complete` callback per completed job, and fault switches.
  * Built on the simulator base (simulators/base): this file only wires Deep Image's parts together.
  */
-import {
-	CallbackSender,
-	FaultSwitches,
-	Timers,
-	requireHeaderKey,
-	startSimServer,
-	type FaultKind,
-	type LocalSimulator,
-	type RetrySchedule,
-} from '../base';
+import { ONE_ATTEMPT, requireHeaderKey, simulatorHandle, simulatorParts, startSimServer, type LocalSimulator } from '../base';
 import { DEFAULT_CONFIG, type DeepImageSimulator, type DeepImageSimulatorConfig, type DeepImageSimulatorOptions } from './config';
 import { DeepImageJobs } from './jobs';
 import { deepImageRoutes } from './routes';
 
 export * from './config';
-
-/** No retries are documented: one attempt, any 2xx accepted. */
-const ONE_ATTEMPT: RetrySchedule = { accepts: (status) => status >= 200 && status < 300, delayAfter: () => undefined };
-
-const FAULT_COUNTERS: ReadonlyArray<[keyof DeepImageSimulatorConfig, FaultKind]> = [
-	['rateLimitNext', 'rateLimit'],
-	['failNext', 'serverError'],
-	['garbageNext', 'garbage'],
-];
 
 /** Deep Image's error bodies are `{message, code?}`; a 400 says BAD_REQUEST, a 429 TOO_MANY_REQUESTS. */
 function errorBody(message: string, status: number): Record<string, unknown> {
@@ -39,39 +21,18 @@ function errorBody(message: string, status: number): Record<string, unknown> {
 	return { message };
 }
 
-function bindFaultCounters(config: DeepImageSimulatorConfig, faults: FaultSwitches): void {
-	for (const [field, kind] of FAULT_COUNTERS) {
-		const initial = Number(config[field]);
-		Object.defineProperty(config, field, {
-			enumerable: true,
-			get: () => faults.remaining(kind),
-			set: (count: number) => faults.next(kind, count),
-		});
-		faults.next(kind, initial);
-	}
-}
-
 export async function startDeepImageSimulator(options: DeepImageSimulatorOptions = {}): Promise<DeepImageSimulator> {
 	const config: DeepImageSimulatorConfig = { ...DEFAULT_CONFIG, ...options };
-	const faults = new FaultSwitches();
-	bindFaultCounters(config, faults);
-	const timers = new Timers();
-	const sender = new CallbackSender({
-		timers,
-		schedule: ONE_ATTEMPT,
-		timeoutMs: () => config.webhookTimeoutMs,
-		dropped: () => config.dropWebhooks,
-		describe: () => jobs.describe(),
-	});
+	const parts = simulatorParts(config, ONE_ATTEMPT, () => jobs.describe());
 	let origin = '';
-	const jobs: DeepImageJobs = new DeepImageJobs(config, timers, sender, (job) => {
+	const jobs: DeepImageJobs = new DeepImageJobs(config, parts.timers, parts.sender, (job) => {
 		const day = new Date(job.createdAt).toISOString().slice(0, 10);
 		return `${origin}/images/${day}/${job.id}.png`;
 	});
 	const server = await startSimServer({
 		port: config.port,
 		routes: deepImageRoutes(config, jobs),
-		faults,
+		faults: parts.faults,
 		errorBody,
 		authenticate: requireHeaderKey('x-api-key', () => config.apiKey, {
 			missing: [403, 'Forbidden'],
@@ -80,40 +41,22 @@ export async function startDeepImageSimulator(options: DeepImageSimulatorOptions
 	});
 	origin = server.url;
 
-	function clearState(): void {
-		sender.clear();
-		jobs.clear();
-		timers.clear();
-		server.reset();
-	}
-
-	return {
-		url: server.url,
-		get apiKey() {
-			return config.apiKey;
+	return simulatorHandle(
+		{
+			...parts,
+			server,
+			config,
+			initialConfig: () => ({ ...DEFAULT_CONFIG, ...options }),
+			defaultSample: 'chair.png',
+			clear: () => jobs.clear(),
+			afterSetFaults: () => jobs.advanceAll(Date.now()),
 		},
-		config,
-		requests: server.requests,
-		deliveries: sender.deliveries,
-		get jobs() {
-			return jobs.views(Date.now());
+		{
+			get jobs() {
+				return jobs.views(Date.now());
+			},
 		},
-		sampleUrl: (name = 'chair.png') => `${server.url}/samples/${encodeURIComponent(name)}`,
-		setFaults(changes) {
-			Object.assign(config, changes);
-			jobs.advanceAll(Date.now());
-		},
-		waitForDeliveries: (count, timeoutMs = 5000) => sender.waitForDeliveries(count, timeoutMs),
-		reset() {
-			clearState();
-			faults.clear();
-			Object.assign(config, { ...DEFAULT_CONFIG, ...options });
-		},
-		async close() {
-			clearState();
-			await server.close();
-		},
-	};
+	);
 }
 
 /** How `npm start` runs it (see simulators/local.ts). */
