@@ -4,12 +4,11 @@
  * 10 generations per 10 minutes (429), 422 for an asset_map/widget mismatch, 403 for a tool not in
  * the plan, one dashboard webhook URL retried until 2xx; with short job times.
  */
-import type { DeliveryRecord, FaultSwitches, RequestRecord } from '../base';
+import type { FaultSwitches, SimulatorHandle, SimulatorSwitches } from '../base';
 
 export type ProcessOutcome = 'done' | 'failed';
 
-export interface AiHomeDesignSimulatorConfig {
-	port: number;
+export interface AiHomeDesignSimulatorConfig extends SimulatorSwitches {
 	/** Key expected in `x-api-key`. */
 	apiKey: string;
 	/** Whether the account has API access (the Enterprise plan); without it every API call is answered 403. */
@@ -41,20 +40,10 @@ export interface AiHomeDesignSimulatorConfig {
 	webhookMaxRetryMs: number;
 	/** Bounds the retries in tests; the vendor never stops. */
 	webhookMaxAttempts: number;
-	/** An attempt with no 2xx within this long failed (the vendor's 10 s). */
-	webhookTimeoutMs: number;
 	/** Also post the bodies of older products (v1 order, upscale) to the same URL before each result. */
 	legacyEvents: boolean;
 	/** The live tool catalogue answers 500 (the node then offers the documented list). */
 	catalogueDown: boolean;
-	/** Fault: the next n API requests answer 429 / 500 / 200 with a body that is not JSON. */
-	rateLimitNext: number;
-	failNext: number;
-	garbageNext: number;
-	/** Fault: processes started while set never start until it is cleared. */
-	stall: boolean;
-	/** Fault: processes finishing while set send no webhook. */
-	dropWebhooks: boolean;
 }
 
 export type AiHomeDesignSimulatorOptions = Partial<AiHomeDesignSimulatorConfig>;
@@ -120,26 +109,14 @@ export interface ProcessView {
 	status: 'pending' | 'processing' | 'done' | 'failed';
 }
 
-export interface AiHomeDesignSimulator {
-	/** `http://127.0.0.1:PORT`. */
-	url: string;
+export interface AiHomeDesignSimulator extends SimulatorHandle<AiHomeDesignSimulatorConfig> {
 	/** The API base the credential takes: `{url}/v3`. */
 	baseUrl: string;
 	/** The live catalogue as the credential takes it: `{url}/api/tools`. */
 	catalogueUrl: string;
-	readonly apiKey: string;
-	config: AiHomeDesignSimulatorConfig;
 	/** Per-route faults: `faults.next('serverError', 1, 'order')` (routes: createProject, listProjects, order, process, getProcess). */
 	faults: FaultSwitches;
-	requests: RequestRecord[];
-	deliveries: DeliveryRecord[];
 	readonly projects: ReadonlyMap<string, ProjectView>;
 	readonly orders: ReadonlyMap<string, OrderView>;
 	readonly processes: ReadonlyMap<string, ProcessView>;
-	/** A room photo (PNG) served without auth, to give by URL. */
-	sampleUrl(name?: string): string;
-	setFaults(changes: Partial<AiHomeDesignSimulatorConfig>): void;
-	waitForDeliveries(count: number, timeoutMs?: number): Promise<DeliveryRecord[]>;
-	reset(): void;
-	close(): Promise<void>;
 }

@@ -7,14 +7,12 @@
  * to the same URL (a switch), the live tool catalogue, and fault switches. Built on simulators/base.
  */
 import {
-	CallbackSender,
 	SimulatorError,
-	FaultSwitches,
-	Timers,
 	requireHeaderKey,
+	simulatorHandle,
+	simulatorParts,
 	startSimServer,
 	untilSuccess,
-	type FaultKind,
 	type LocalSimulator,
 	type RetrySchedule,
 } from '../base';
@@ -24,24 +22,6 @@ import { AccountState } from './state';
 
 export * from './config';
 export { CONTROL_WEBHOOK_PATH } from './routes';
-
-const FAULT_COUNTERS: ReadonlyArray<[keyof AiHomeDesignSimulatorConfig, FaultKind]> = [
-	['rateLimitNext', 'rateLimit'],
-	['failNext', 'serverError'],
-	['garbageNext', 'garbage'],
-];
-
-function bindFaultCounters(config: AiHomeDesignSimulatorConfig, faults: FaultSwitches): void {
-	for (const [field, kind] of FAULT_COUNTERS) {
-		const initial = Number(config[field]);
-		Object.defineProperty(config, field, {
-			enumerable: true,
-			get: () => faults.remaining(kind),
-			set: (count: number) => faults.next(kind, count),
-		});
-		faults.next(kind, initial);
-	}
-}
 
 /** Until any 2xx, the wait doubling; settings read live. */
 function retrySchedule(config: AiHomeDesignSimulatorConfig): RetrySchedule {
@@ -53,22 +33,13 @@ function retrySchedule(config: AiHomeDesignSimulatorConfig): RetrySchedule {
 
 export async function startAiHomeDesignSimulator(options: AiHomeDesignSimulatorOptions = {}): Promise<AiHomeDesignSimulator> {
 	const config: AiHomeDesignSimulatorConfig = { ...DEFAULT_CONFIG, ...options };
-	const faults = new FaultSwitches();
-	bindFaultCounters(config, faults);
-	const timers = new Timers();
-	const sender = new CallbackSender({
-		timers,
-		schedule: retrySchedule(config),
-		timeoutMs: () => config.webhookTimeoutMs,
-		dropped: () => config.dropWebhooks,
-		describe: () => state.describe(),
-	});
+	const parts = simulatorParts(config, retrySchedule(config), () => state.describe());
 	let origin = '';
-	const state: AccountState = new AccountState(config, timers, sender, (name) => `${origin}/files/${name}`);
+	const state: AccountState = new AccountState(config, parts.timers, parts.sender, (name) => `${origin}/files/${name}`);
 	const server = await startSimServer({
 		port: config.port,
 		routes: aiHomeDesignRoutes(config, state),
-		faults,
+		faults: parts.faults,
 		authenticate: requireHeaderKey('x-api-key', () => config.apiKey),
 		errorBody: (message, status) => ({ error: message, key: `api_error_${status}` }),
 		guard: (call) => {
@@ -79,49 +50,31 @@ export async function startAiHomeDesignSimulator(options: AiHomeDesignSimulatorO
 	});
 	origin = server.url;
 
-	function clearState(): void {
-		sender.clear();
-		state.clear();
-		timers.clear();
-		server.reset();
-	}
-
-	return {
-		url: server.url,
-		baseUrl: `${server.url}/v3`,
-		catalogueUrl: `${server.url}/api/tools`,
-		get apiKey() {
-			return config.apiKey;
+	return simulatorHandle(
+		{
+			...parts,
+			server,
+			config,
+			initialConfig: () => ({ ...DEFAULT_CONFIG, ...options }),
+			defaultSample: 'living-room.png',
+			clear: () => state.clear(),
+			afterSetFaults: () => state.advanceAll(),
 		},
-		config,
-		faults,
-		requests: server.requests,
-		deliveries: sender.deliveries,
-		get projects() {
-			return new Map([...state.projects].map(([id, { address, createdAt }]) => [id, { id, address, createdAt }]));
+		{
+			baseUrl: `${server.url}/v3`,
+			catalogueUrl: `${server.url}/api/tools`,
+			faults: parts.faults,
+			get projects() {
+				return new Map([...state.projects].map(([id, { address, createdAt }]) => [id, { id, address, createdAt }]));
+			},
+			get orders() {
+				return state.orders;
+			},
+			get processes() {
+				return state.views();
+			},
 		},
-		get orders() {
-			return state.orders;
-		},
-		get processes() {
-			return state.views();
-		},
-		sampleUrl: (name = 'living-room.png') => `${server.url}/samples/${encodeURIComponent(name)}`,
-		setFaults(changes) {
-			Object.assign(config, changes);
-			state.advanceAll();
-		},
-		waitForDeliveries: (count, timeoutMs = 5000) => sender.waitForDeliveries(count, timeoutMs),
-		reset() {
-			clearState();
-			faults.clear();
-			Object.assign(config, { ...DEFAULT_CONFIG, ...options });
-		},
-		async close() {
-			clearState();
-			await server.close();
-		},
-	};
+	);
 }
 
 /** How `npm start` runs it (see simulators/local.ts); the trigger's URL is set with POST /_sim/webhook. */
