@@ -6,14 +6,14 @@
  */
 import {
 	ALL_ROUTES,
-	CallbackSender,
-	FaultSwitches,
+	FAULT_COUNTERS,
 	SimulatorError,
-	Timers,
 	fixedRetries,
 	requireBearer,
+	simulatorHandle,
+	simulatorParts,
 	startSimServer,
-	type FaultKind,
+	type FaultSwitches,
 	type LocalSimulator,
 } from '../base';
 import {
@@ -28,29 +28,6 @@ import { RunPodJobs } from './jobs';
 import { runPodRoutes } from './routes';
 
 export * from './config';
-
-/** The config fields that are fault counters of the base, armed for every route. */
-const FAULT_COUNTERS: ReadonlyArray<[keyof RunPodSimulatorConfig, FaultKind]> = [
-	['rateLimitNext', 'rateLimit'],
-	['failNext', 'serverError'],
-	['garbageNext', 'garbage'],
-];
-
-/**
- * `config.failNext` and its siblings read and arm the base's fault switches, so `sim.config.failNext = 2`,
- * setFaults and reset keep working as plain fields while the base counts them down.
- */
-function bindFaultCounters(config: RunPodSimulatorConfig, faults: FaultSwitches): void {
-	for (const [field, kind] of FAULT_COUNTERS) {
-		const initial = Number(config[field]);
-		Object.defineProperty(config, field, {
-			enumerable: true,
-			get: () => faults.remaining(kind),
-			set: (count: number) => faults.next(kind, count),
-		});
-		faults.next(kind, initial);
-	}
-}
 
 const RATE_FAULTS: readonly RunPodRateFault[] = ['rateLimit', 'serverError', 'garbage'];
 
@@ -67,30 +44,18 @@ function applyFaultRates(config: RunPodSimulatorConfig, faults: FaultSwitches): 
 
 export async function startRunPodSimulator(options: RunPodSimulatorOptions = {}): Promise<RunPodSimulator> {
 	const config = buildConfig(options);
-	const faults = new FaultSwitches();
-	bindFaultCounters(config, faults);
-	applyFaultRates(config, faults);
-	const timers = new Timers();
-	const jobs: RunPodJobs = new RunPodJobs(
-		config,
-		timers,
-		new CallbackSender({
-			timers,
-			// RunPod retries anything but exactly 200.
-			schedule: fixedRetries(
-				() => config.webhookRetries,
-				() => config.webhookRetryDelayMs,
-			),
-			timeoutMs: () => config.webhookTimeoutMs,
-			dropped: () => config.dropWebhooks,
-			describe: () => jobs.describe(),
-		}),
+	// RunPod retries anything but exactly 200.
+	const schedule = fixedRetries(
+		() => config.webhookRetries,
+		() => config.webhookRetryDelayMs,
 	);
-	const callbacks = jobs.callbacks;
+	const parts = simulatorParts(config, schedule, () => jobs.describe());
+	applyFaultRates(config, parts.faults);
+	const jobs: RunPodJobs = new RunPodJobs(config, parts.timers, parts.sender);
 	const server = await startSimServer({
 		port: config.port,
 		routes: runPodRoutes(config, jobs),
-		faults,
+		faults: parts.faults,
 		answerDelayMs: () => config.answerDelayMs,
 		authenticate: requireBearer(() => config.apiKey, { allowBareKey: true }),
 		guard: (call) => {
@@ -101,49 +66,32 @@ export async function startRunPodSimulator(options: RunPodSimulatorOptions = {})
 
 	jobs.bucketUrl = `${server.url}/bucket`;
 
-	function clearState(): void {
-		callbacks.clear();
-		jobs.clear();
-		timers.clear();
-		server.reset();
-	}
-
-	return {
-		url: server.url,
-		baseUrl: `${server.url}/v2`,
-		restUrl: `${server.url}/v1`,
-		sampleUrl: (name = 'room.png') => `${server.url}/samples/${encodeURIComponent(name)}`,
-		get apiKey() {
-			return config.apiKey;
+	const handle = simulatorHandle(
+		{
+			...parts,
+			server,
+			config,
+			initialConfig: () => buildConfig(options),
+			defaultSample: 'room.png',
+			clear: () => jobs.clear(),
+			afterSetFaults(changes) {
+				if (['faultRates', 'faultRateRoutes', 'faultSeed'].some((field) => field in changes)) applyFaultRates(config, parts.faults);
+				jobs.advanceAll(Date.now());
+			},
+			afterReset: () => applyFaultRates(config, parts.faults),
 		},
-		config,
-		deliveries: callbacks.deliveries,
-		requests: server.requests,
-		get jobs(): ReadonlyMap<string, RunPodJobView> {
-			return jobs.views(Date.now());
+		{
+			baseUrl: `${server.url}/v2`,
+			restUrl: `${server.url}/v1`,
+			get jobs(): ReadonlyMap<string, RunPodJobView> {
+				return jobs.views(Date.now());
+			},
+			endpointUrl(endpointId = 'sim-endpoint') {
+				return `${server.url}/v2/${encodeURIComponent(endpointId)}`;
+			},
 		},
-		endpointUrl(endpointId = 'sim-endpoint') {
-			return `${server.url}/v2/${encodeURIComponent(endpointId)}`;
-		},
-		setFaults(changes) {
-			Object.assign(config, changes);
-			if (['faultRates', 'faultRateRoutes', 'faultSeed'].some((field) => field in changes)) applyFaultRates(config, faults);
-			jobs.advanceAll(Date.now());
-		},
-		waitForDeliveries(count, timeoutMs = 5000) {
-			return callbacks.waitForDeliveries(count, timeoutMs);
-		},
-		reset() {
-			clearState();
-			// In place: callers may hold `sim.config`. Every key is always present, so assigning replaces all.
-			Object.assign(config, buildConfig(options));
-			applyFaultRates(config, faults);
-		},
-		async close() {
-			clearState();
-			await server.close();
-		},
-	};
+	);
+	return handle;
 }
 
 /** How `npm start` runs it (see simulators/local.ts): the settings scripts/local-services.ts used. */
