@@ -2,7 +2,7 @@
  * The RunPod simulator's settings, their defaults, and the types its users see. The defaults follow
  * /work/shared/providers.md (limits, retention, two webhook retries 10 s apart), with short job times.
  */
-import type { DeliveryRecord, RequestRecord } from '../base';
+import type { DeliveryRecord, RequestRecord, SimulatorHandle } from '../base';
 export type RunPodJobStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
 export type RunPodFinalStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
 /** Which worker image the endpoint runs. `auto` picks from the input's shape. */
@@ -136,32 +136,16 @@ export interface RunPodJobView {
 	createdAt: number;
 }
 
-export interface RunPodSimulator {
-	/** `http://127.0.0.1:PORT`. */
-	url: string;
+export interface RunPodSimulator extends SimulatorHandle<RunPodSimulatorConfig> {
 	/** `http://127.0.0.1:PORT/v2`: a client calls `${baseUrl}/${endpointId}/run`. */
 	baseUrl: string;
 	/** `http://127.0.0.1:PORT/v1`: the management REST API (endpoint list only). */
 	restUrl: string;
-	apiKey: string;
-	/** Live configuration; fault counters count down as they are used. */
-	config: RunPodSimulatorConfig;
-	/** Every webhook attempt, in order. */
-	deliveries: RunPodDelivery[];
-	/** Every API request answered, in order. */
-	requests: RunPodRequestRecord[];
 	/** Snapshot of the jobs still readable, by id. */
 	readonly jobs: ReadonlyMap<string, RunPodJobView>;
-	/** A PNG on the simulator's public `/samples/` path, for inputs given by URL. */
-	sampleUrl(name?: string): string;
 	/** `${baseUrl}/${endpointId}`. */
 	endpointUrl(endpointId?: string): string;
 	setFaults(faults: Partial<RunPodFaults>): void;
-	/** Resolves with the successful (HTTP 200) deliveries once there are `count` of them. */
-	waitForDeliveries(count: number, timeoutMs?: number): Promise<RunPodDelivery[]>;
-	/** Forgets jobs, deliveries, requests and rate-limit history; restores the starting configuration. */
-	reset(): void;
-	close(): Promise<void>;
 }
 
 const SECOND = 1000;

@@ -66,6 +66,7 @@ export async function startRunPodSimulator(options: RunPodSimulatorOptions = {})
 
 	jobs.bucketUrl = `${server.url}/bucket`;
 
+	// Through a const: as a return value, TypeScript would infer the extras' type from RunPodSimulator.
 	const handle = simulatorHandle(
 		{
 			...parts,
