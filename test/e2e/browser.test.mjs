@@ -5,10 +5,13 @@
  * does (scripts/n8n/package.mjs), signs in with Chromium (Debian's /usr/bin/chromium, driven by
  * playwright-core), creates a workflow, finds RunPod and RunPod Trigger in the node panel,
  * adds both, checks their icons and parameters render, opens the "RunPod API" credential
- * modal, and saves the screenshots under docs/screenshots/. Then, in a second workflow, Gepetto:
- * its trigger, and its node with the drop-downs Gepetto's lists fill (Style, Room, Furniture, Sky),
- * loaded by n8n from the Gepetto simulator (the local services of `npm start`, with a Gepetto
- * credential pointing at it).
+ * modal, and saves the screenshots under docs/screenshots/. Then, each in a workflow of its own
+ * (a new tab): Gepetto, its trigger and its node with the drop-downs Gepetto's lists fill (Style,
+ * Room, Furniture, Sky); Deep Image, its trigger's Production URL and its node's Image Source,
+ * an options collection and Preset; AI Home Design, its trigger's ?token= notice and its node's
+ * Tool drop-down filled from the live catalogue (active tools only), a chosen tool showing only
+ * its widgets. The lists load from the simulators (the local services of `npm start`, with
+ * credentials pointing at them).
  *
  *   node --test test/e2e/browser.test.mjs
  *
@@ -58,11 +61,7 @@ const NODE_TYPE = RUNPOD.nodes.find((node) => !node.isTrigger).type;
 const TRIGGER_TYPE = RUNPOD.nodes.find((node) => node.isTrigger).type;
 const ICON_FILES = [...new Set(RUNPOD.nodes.flatMap((node) =>
 	(typeof node.icon === 'string' ? [node.icon] : Object.values(node.icon ?? {})).map((icon) => icon.replace(/^file:/, ''))))];
-const GEPETTO = loadProviders().find((provider) => provider.id === 'gepetto');
-const GEPETTO_NODE_TYPE = GEPETTO.nodes.find((node) => !node.isTrigger).type;
-const GEPETTO_TRIGGER_TYPE = GEPETTO.nodes.find((node) => node.isTrigger).type;
-const GEPETTO_ICON_FILES = [...new Set(GEPETTO.nodes.flatMap((node) =>
-	(typeof node.icon === 'string' ? [node.icon] : Object.values(node.icon ?? {})).map((icon) => icon.replace(/^file:/, ''))))];
+const GEPETTO_NODES = providerNodes('gepetto');
 /** Each Gepetto drop-down: its parameter, its loadOptions method, and an English label the simulator lists. */
 const GEPETTO_DROP_DOWNS = [
 	{ parameter: 'styleId', method: 'getStyles', label: 'Scandinavian' },
@@ -70,17 +69,44 @@ const GEPETTO_DROP_DOWNS = [
 	{ parameter: 'furnitureId', method: 'getFurnitures', label: 'Sofa' },
 	{ parameter: 'skyId', method: 'getSkies', label: 'Blue sky' },
 ];
+/** Node types and icon files of a provider of the registry, by id. */
+function providerNodes(id) {
+	const provider = loadProviders().find((candidate) => candidate.id === id);
+	return {
+		provider,
+		nodeType: provider.nodes.find((node) => !node.isTrigger).type,
+		triggerType: provider.nodes.find((node) => node.isTrigger).type,
+		iconFiles: [...new Set(provider.nodes.flatMap((node) =>
+			(typeof node.icon === 'string' ? [node.icon] : Object.values(node.icon ?? {})).map((icon) => icon.replace(/^file:/, ''))))],
+	};
+}
+const DEEP_IMAGE = providerNodes('deepImage');
+const AI_HOME_DESIGN = providerNodes('aiHomeDesign');
+/** Deep Image's known presets, as its Preset drop-down lists them. */
+const DEEP_IMAGE_PRESETS = ['E-Commerce', 'E-Commerce Upscaled', 'Real Estate', 'Real Estate Upscaled', 'None', 'Other (Type Its Name)'];
+/**
+ * The AI Home Design simulator's live catalogue renames Furniture Restyle to Furniture Set Restyle
+ * and marks it and Sky Change inactive: none of the three may be offered (the documented fallback
+ * list would offer Furniture Restyle).
+ */
+const AI_HOME_DESIGN_NOT_OFFERED = ['Furniture Restyle', 'Furniture Set Restyle', 'Sky Change'];
 const SCREENSHOT_DIR = path.resolve(process.env.BROWSER_TEST_SCREENSHOTS || path.join(REPO_ROOT, 'docs', 'screenshots'));
 
 const EXPECTED = {
-	node: ['Operation', 'Endpoint ID', 'Input', 'Prompt', 'Wait for Result'],
-	trigger: ['Endpoint ID', 'Confirm with API', 'Output Options'],
+	// RunPod version 2 picks the Endpoint with a resource locator; RunPod Trigger version 3 shows it
+	// only with Confirm with API.
+	node: ['Operation', 'Endpoint', 'Input', 'Prompt', 'Wait for Result'],
+	trigger: ['Confirm with API', 'Emit Progress Updates', 'Output Options'],
 	credential: ['API Key', 'Serverless API URL', 'REST API URL', 'Webhook Secret'],
 	gepettoTrigger: ['Confirm with API', 'Emit Progress Updates', 'Output Options'],
 	gepettoFurnish: ['Operation', 'Image URL', 'Style Name or ID', 'Furnish By', 'Room Name or ID', 'Wait for Result'],
+	deepImageTrigger: ['Confirm with API', 'Emit Progress Updates', 'Output Options'],
+	deepImageProcess: ['Operation', 'Image Source', 'Image URL', 'Preset', 'Size', 'Enhancements', 'Upscaling', 'Background', 'Output', 'Safety', 'Wait for Result'],
+	aiHomeDesignTrigger: ['Confirm with API', 'Emit Progress Updates', 'Output Options'],
+	aiHomeDesignRender: ['Operation', 'Tool Name or ID', 'Space', 'Style', 'Image Source', 'Project', 'Wait for Result'],
 };
 
-const TITLE = `n8n ${VERSION} editor: RunPod and Gepetto nodes in the browser`;
+const TITLE = `n8n ${VERSION} editor: RunPod, Gepetto, Deep Image and AI Home Design nodes in the browser`;
 const skipReason = chromiumMissingReason();
 
 if (skipReason) test(TITLE, (t) => t.skip(skipReason));
@@ -135,11 +161,14 @@ function browserSuite() {
 			const client = await timed('owner setup', () => setupOwnerAndLogin(n8n.url), timings);
 			// The rows n8n's installer writes: the node panel then shows the package as installed.
 			await timed('register community package', () => registerCommunityPackage({ version: VERSION, userFolder }), timings);
-			// The Gepetto drop-downs load from the Gepetto simulator, through a credential that points at it.
+			// The Gepetto and AI Home Design drop-downs load from their simulators, through credentials
+			// that point at them (n8n assigns a node the only credential of its type). RunPod gets
+			// none: its part opens the empty credential slot.
 			localServices = await timed('local services (simulators)', async () =>
 				startLocalServices({ firstPort: (await freeProductPorts()).firstServicePort }), timings);
-			const gepettoService = localServices.services.find((service) => service.providerId === GEPETTO.id);
-			await importCredentials(client, [gepettoService.credential]);
+			const credentialled = [GEPETTO_NODES.provider.id, DEEP_IMAGE.provider.id, AI_HOME_DESIGN.provider.id];
+			await importCredentials(client, localServices.services
+				.filter((service) => credentialled.includes(service.providerId)).map((service) => service.credential));
 			browser = await timed('launch Chromium', () => launchChromium(), timings);
 			page = browser.page;
 			page.on('response', (response) => {
@@ -470,53 +499,135 @@ function browserSuite() {
 		await sleep(300);
 	}
 
+	/** Opens the list of an options collection ("Add … Setting") and waits for `label`; returns every label shown. */
+	async function openCollection(placeholder, label) {
+		const input = ndvParameters().getByPlaceholder(placeholder, { exact: true }).first();
+		await input.scrollIntoViewIfNeeded({ timeout: 5_000 }).catch(() => {
+			throw new Error(`the NDV shows no collection "${placeholder}"`);
+		});
+		await input.click();
+		return await waitUntil(async () => {
+			const labels = (await openOptions().allInnerTexts()).map((text) => text.trim().split('\n')[0]);
+			return labels.includes(label) ? labels : null;
+		}, {
+			timeoutMs: 10_000,
+			message: async () => `the "${placeholder}" list shows no "${label}" (shown: ${(await openOptions().allInnerTexts()).join(', ') || 'nothing'})`,
+		});
+	}
+
+	/** The value a drop-down parameter shows. */
+	const shownValue = (parameter) => ndvParameters().getByTestId(`parameter-input-${parameter}`).locator('input').first().inputValue();
+
+	/**
+	 * A new, empty workflow in a new tab of the same session (leaving an unsaved workflow would ask
+	 * to save it), recording the editor's loadOptions answers in `loadedOptions`.
+	 */
+	async function openWorkflowTab() {
+		const previous = page;
+		page = await browser.context.newPage();
+		if (previous !== browser.page) await previous.close().catch(() => {}); // keep the first tab's RunPod workflow
+		page.on('pageerror', (error) => pageErrors.push(error.message.split('\n')[0]));
+		page.on('response', async (response) => {
+			if (!new URL(response.url()).pathname.endsWith('/dynamic-node-parameters/options')) return;
+			const method = (() => {
+				try {
+					return JSON.parse(response.request().postData() ?? '{}').methodName;
+				} catch {
+					return undefined;
+				}
+			})();
+			const body = await response.json().catch(() => undefined);
+			const options = Array.isArray(body?.data) ? body.data : Array.isArray(body) ? body : [];
+			loadedOptions.push({
+				method,
+				status: response.status(),
+				names: options.map((option) => option.name),
+				descriptions: options.map((option) => option.description),
+				error: body?.message,
+			});
+		});
+		await page.goto(`${n8n.url}/workflow/new`, { waitUntil: 'domcontentloaded' });
+		await page.getByTestId('canvas').or(page.getByTestId('canvas-wrapper')).first().waitFor({ timeout: 30_000 });
+		await sleep(500);
+		await dismissPopups(page);
+	}
+
+	/** Adds the trigger of the app `appName` (a result of its own, or listed under the app) and waits for its NDV. */
+	async function addTrigger(appName, { nodeType, triggerType, iconFiles }) {
+		const types = [nodeType, triggerType];
+		const triggerName = `${appName} Trigger`;
+		await search(appName, types);
+		let trigger = await resultEntry(triggerName, [triggerType]);
+		if (!trigger) {
+			const node = await resultEntry(appName, types);
+			assert.ok(node, `searching "${appName}" shows no "${appName}" entry (entries: ${(await visibleEntryNames()).join(', ') || 'none'})`);
+			await expectLoadedIcons(node, { iconFileNames: iconFiles, what: `search result "${appName}"` });
+			await node.click();
+			await expandCategory(/^Triggers/);
+			trigger = entriesOfType(triggerType).first();
+			await trigger.waitFor({ timeout: 10_000 }).catch(async () => {
+				throw new Error(`"${appName}" lists no trigger of type ${triggerType} (shown: ${(await visibleEntryNames()).join(', ')})`);
+			});
+		}
+		await trigger.click();
+		await waitForNdv(triggerName);
+		await expectLoadedIcons(ndv(), { iconFileNames: iconFiles, what: `${triggerName} NDV` });
+	}
+
+	/** Adds the app's action node through its action `actionName` and waits for its NDV. */
+	async function addAction(appName, actionName, { nodeType, triggerType }) {
+		await dismissPopups(page);
+		const types = [nodeType, triggerType];
+		await search(appName, types);
+		const node = await resultEntry(appName, types);
+		assert.ok(node, `searching "${appName}" shows no "${appName}" entry (entries: ${(await visibleEntryNames()).join(', ') || 'none'})`);
+		await node.click();
+		const action = entriesOfType(nodeType).filter({ hasText: new RegExp(`^${actionName}$`) }).first();
+		const opened = await Promise.race([
+			ndv().waitFor({ timeout: 10_000 }).then(() => 'ndv'),
+			(async () => { await expandCategory(/^Actions/); await action.waitFor({ timeout: 10_000 }); return 'actions'; })(),
+		]).catch(() => null);
+		if (opened === 'actions') await action.click();
+		else if (!opened) throw new Error(`clicking "${appName}" opened neither its actions (${actionName}) nor its NDV`);
+		await waitForNdv(appName);
+	}
+
+	/**
+	 * n8n's editor asks for a new node's drop-down options before it assigns the existing
+	 * credential (answered "Node does not have any credentials set", or a provider's fallback list)
+	 * and does not ask again (n8n 2.40.7; its own Mattermost node does the same). Opened again,
+	 * the node loads them with the credential.
+	 */
+	async function reopenNode(name) {
+		await closeNdv();
+		await page.getByTestId('canvas-node').filter({ has: page.getByText(name, { exact: true }) }).first().dblclick();
+		await waitForNdv(name);
+	}
+
+	/** Unfolds the trigger's Webhook URLs on Production URL and returns that URL (as a user copies it). */
+	async function showProductionUrl(what) {
+		const header = ndv().getByText('Webhook URLs', { exact: true }).first();
+		await header.waitFor({ timeout: 5_000 }).catch(() => { throw new Error(`${what}: the NDV shows no "Webhook URLs"`); });
+		if (!(await ndv().getByText('Production URL', { exact: true }).first().isVisible().catch(() => false))) await header.click();
+		await ndv().getByText('Production URL', { exact: true }).first().click({ timeout: 5_000 });
+		const url = await waitUntil(async () => (await ndv().innerText()).match(/https?:\/\/\S+\/webhook\/[\w-]+\/callback\b/)?.[0], {
+			timeoutMs: 5_000,
+			message: async () => `${what}: no production webhook URL (…/webhook/<id>/callback) is shown under "Webhook URLs" ` +
+				`(NDV text: ${(await ndv().innerText()).slice(0, 400)})`,
+		});
+		await page.mouse.move(VIEWPORT.width - 5, VIEWPORT.height / 2);
+		return url;
+	}
+
 	it('adds Gepetto Trigger in a new workflow and shows its parameters', async (t) => {
 		await step(t, 'gepetto-trigger', async () => {
-			// A second tab of the same session: leaving the unsaved RunPod workflow would ask to save it.
-			page = await browser.context.newPage();
-			page.on('pageerror', (error) => pageErrors.push(error.message.split('\n')[0]));
-			page.on('response', async (response) => {
-				if (!new URL(response.url()).pathname.endsWith('/dynamic-node-parameters/options')) return;
-				const method = (() => {
-					try {
-						return JSON.parse(response.request().postData() ?? '{}').methodName;
-					} catch {
-						return undefined;
-					}
-				})();
-				const body = await response.json().catch(() => undefined);
-				const options = Array.isArray(body?.data) ? body.data : Array.isArray(body) ? body : [];
-				loadedOptions.push({ method, status: response.status(), names: options.map((option) => option.name), error: body?.message });
-			});
-			await page.goto(`${n8n.url}/workflow/new`, { waitUntil: 'domcontentloaded' });
-			await page.getByTestId('canvas').or(page.getByTestId('canvas-wrapper')).first().waitFor({ timeout: 30_000 });
-			await sleep(500);
-			await dismissPopups(page);
-
-			const types = [GEPETTO_NODE_TYPE, GEPETTO_TRIGGER_TYPE];
-			await search('Gepetto', types);
-			let trigger = await resultEntry('Gepetto Trigger', [GEPETTO_TRIGGER_TYPE]);
-			if (!trigger) {
-				const node = await resultEntry('Gepetto', types);
-				assert.ok(node, `searching "Gepetto" shows no "Gepetto" entry (entries: ${(await visibleEntryNames()).join(', ') || 'none'})`);
-				await expectLoadedIcons(node, { iconFileNames: GEPETTO_ICON_FILES, what: 'search result "Gepetto"' });
-				await node.click();
-				await expandCategory(/^Triggers/);
-				trigger = entriesOfType(GEPETTO_TRIGGER_TYPE).first();
-				await trigger.waitFor({ timeout: 10_000 }).catch(async () => {
-					throw new Error(`"Gepetto" lists no trigger of type ${GEPETTO_TRIGGER_TYPE} (shown: ${(await visibleEntryNames()).join(', ')})`);
-				});
-			}
-			await trigger.click();
-			await waitForNdv('Gepetto Trigger');
+			await openWorkflowTab();
+			await addTrigger('Gepetto', GEPETTO_NODES);
 			const notice = ndvParameters().locator('.notice, [role="alert"]').first();
 			assert.match(await notice.innerText().catch(() => ''), /Callback URL/, 'Gepetto Trigger: its set-up notice is not shown');
 			await assertParameters('Gepetto Trigger', EXPECTED.gepettoTrigger);
-			await expectLoadedIcons(ndv(), { iconFileNames: GEPETTO_ICON_FILES, what: 'Gepetto Trigger NDV' });
-			// Show the URL to copy into a Gepetto node's Callback URL (best effort: the layout varies).
-			await ndv().getByText('Webhook URLs', { exact: true }).first().click({ timeout: 3_000 }).catch(() => {});
-			await ndv().getByText('Production URL', { exact: true }).first().click({ timeout: 2_000 }).catch(() => {});
-			await page.mouse.move(VIEWPORT.width - 5, VIEWPORT.height / 2);
+			// The URL to copy into a Gepetto node's Callback URL.
+			await showProductionUrl('Gepetto Trigger');
 			await screenshot('gepetto-trigger');
 			await closeNdv();
 		});
@@ -524,26 +635,8 @@ function browserSuite() {
 
 	it('adds Gepetto ("Furnish a room"): Style, Room, Furniture and Sky drop-downs list the simulator\'s entries in English', async (t) => {
 		await step(t, 'gepetto-parameters', async () => {
-			await dismissPopups(page);
-			const types = [GEPETTO_NODE_TYPE, GEPETTO_TRIGGER_TYPE];
-			await search('Gepetto', types);
-			const node = await resultEntry('Gepetto', types);
-			assert.ok(node, `searching "Gepetto" shows no "Gepetto" entry (entries: ${(await visibleEntryNames()).join(', ') || 'none'})`);
-			await node.click();
-			const furnish = entriesOfType(GEPETTO_NODE_TYPE).filter({ hasText: /^Furnish a room$/ }).first();
-			const opened = await Promise.race([
-				ndv().waitFor({ timeout: 10_000 }).then(() => 'ndv'),
-				(async () => { await expandCategory(/^Actions/); await furnish.waitFor({ timeout: 10_000 }); return 'actions'; })(),
-			]).catch(() => null);
-			if (opened === 'actions') await furnish.click();
-			else if (!opened) throw new Error('clicking "Gepetto" opened neither its actions nor its NDV');
-			await waitForNdv('Gepetto');
-			// n8n's editor asks for a new node's drop-down options before it assigns the existing
-			// credential, answered "Node does not have any credentials set", and does not ask again
-			// (n8n 2.40.7; its own Mattermost node does the same). Opened again, the node loads them.
-			await closeNdv();
-			await page.getByTestId('canvas-node').filter({ has: page.getByText('Gepetto', { exact: true }) }).first().dblclick();
-			await waitForNdv('Gepetto');
+			await addAction('Gepetto', 'Furnish a room', GEPETTO_NODES);
+			await reopenNode('Gepetto');
 			await assertParameters('Gepetto (Furnish)', EXPECTED.gepettoFurnish);
 
 			// Style open, in a taller window so that the list and the parameters around it show.
@@ -574,6 +667,120 @@ function browserSuite() {
 			assert.ok(!styles.includes('Scandinave'), `styles are labelled in English: ${styles.join(', ')}`);
 			assert.ok(!rooms.includes('Salon'), `rooms are labelled in English: ${rooms.join(', ')}`);
 			t.diagnostic(`styles: ${styles.join(', ')} | rooms: ${rooms.join(', ')} | furnitures: ${furnitures.join(', ')} | skies: ${skies.join(', ')}`);
+			await closeNdv();
+		});
+	});
+
+	// -------------------------------------------------------------------------------------------
+	// Deep Image, in a third workflow
+	// -------------------------------------------------------------------------------------------
+
+	it('adds Deep Image Trigger in a new workflow and shows its Production URL', async (t) => {
+		await step(t, 'deepimage-trigger', async () => {
+			await openWorkflowTab();
+			await addTrigger('Deep Image', DEEP_IMAGE);
+			const notice = ndvParameters().locator('.notice, [role="alert"]').first();
+			assert.match(await notice.innerText().catch(() => ''), /Callback URL/, 'Deep Image Trigger: its set-up notice is not shown');
+			await assertParameters('Deep Image Trigger', EXPECTED.deepImageTrigger);
+			const url = await showProductionUrl('Deep Image Trigger');
+			await screenshot('deepimage-trigger');
+			t.diagnostic(`production URL: ${url}`);
+			await closeNdv();
+		});
+	});
+
+	it('adds Deep Image ("Process an image"): Image Source, an options collection and the Preset drop-down with the known presets', async (t) => {
+		await step(t, 'deepimage-parameters', async () => {
+			await addAction('Deep Image', 'Process an image', DEEP_IMAGE);
+			await assertParameters('Deep Image (Process)', EXPECTED.deepImageProcess);
+			assert.equal(await shownValue('operation'), 'Process', 'Deep Image: the action "Process an image" did not set Operation to Process');
+			await page.setViewportSize({ width: VIEWPORT.width, height: 1200 });
+			await sleep(400);
+			const sources = await openDropDown('inputSource', 'Binary File');
+			assert.deepEqual([...sources].sort(), ['Binary File', 'Deep Image Storage', 'URL'], `Deep Image: Image Source lists ${sources.join(', ')}`);
+			await choose('URL');
+			// An options collection opened: Enhancements lists its settings; Apply is added to it.
+			const enhancements = await openCollection('Add Enhancement Setting', 'Apply');
+			for (const setting of ['Light Type', 'Color Type', 'Denoise Version']) {
+				assert.ok(enhancements.includes(setting), `Deep Image: Enhancements offers no "${setting}" (offers: ${enhancements.join(', ')})`);
+			}
+			await choose('Apply');
+			await waitUntil(async () => (await ndvParameters().getByTestId('parameter-input-apply').count()) > 0, {
+				timeoutMs: 5_000, message: 'Deep Image: choosing "Apply" in Enhancements added no Apply field',
+			});
+			const presets = await openDropDown('preset', 'Real Estate');
+			const missing = DEEP_IMAGE_PRESETS.filter((preset) => !presets.includes(preset));
+			assert.deepEqual(missing, [], `Deep Image: Preset lacks ${missing.join(', ')} (lists: ${presets.join(', ')})`);
+			await screenshot('deepimage-parameters');
+			await choose('Real Estate');
+			await page.setViewportSize(VIEWPORT);
+			assert.equal(await shownValue('preset'), 'Real Estate', 'Deep Image: choosing the Real Estate preset did not take');
+			t.diagnostic(`presets: ${presets.join(', ')} | enhancement settings: ${enhancements.join(', ')}`);
+			await closeNdv();
+		});
+	});
+
+	// -------------------------------------------------------------------------------------------
+	// AI Home Design, in a fourth workflow
+	// -------------------------------------------------------------------------------------------
+
+	it('adds AI Home Design Trigger in a new workflow: its notice says how to paste the URL with ?token=', async (t) => {
+		await step(t, 'aihomedesign-trigger', async () => {
+			await openWorkflowTab();
+			await addTrigger('AI Home Design', AI_HOME_DESIGN);
+			const notice = await ndvParameters().locator('.notice, [role="alert"]').first().innerText().catch(() => '');
+			assert.match(notice, /Production URL.*\?token=/s, `AI Home Design Trigger: its notice does not say to paste the Production URL with ?token= (notice: "${notice}")`);
+			await assertParameters('AI Home Design Trigger', EXPECTED.aiHomeDesignTrigger);
+			const url = await showProductionUrl('AI Home Design Trigger');
+			await screenshot('aihomedesign-trigger');
+			t.diagnostic(`production URL: ${url}`);
+			await closeNdv();
+		});
+	});
+
+	it('adds AI Home Design ("Render a room photo"): Tool lists the live catalogue\'s active tools; a chosen tool shows only its widgets', async (t) => {
+		await step(t, 'aihomedesign-parameters', async () => {
+			await addAction('AI Home Design', 'Render a room photo', AI_HOME_DESIGN);
+			await reopenNode('AI Home Design');
+			await assertParameters('AI Home Design (Render)', EXPECTED.aiHomeDesignRender);
+			assert.equal(await shownValue('operation'), 'Render', 'AI Home Design: the action "Render a room photo" did not set Operation to Render');
+
+			// Another tool first: its widget (Material) shows, Style does not.
+			await openDropDown('tool', 'Wall Change');
+			await choose('Wall Change');
+			await waitUntil(async () => (await ndvParameters().getByTestId('parameter-input-material').count()) > 0 &&
+				(await ndvParameters().getByTestId('parameter-input-style').count()) === 0, {
+				timeoutMs: 5_000, message: 'AI Home Design: with Wall Change, Material is not shown or Style still is',
+			});
+
+			await page.setViewportSize({ width: VIEWPORT.width, height: 1100 });
+			await sleep(400);
+			const tools = await openDropDown('tool', 'Virtual Staging');
+			const answer = loadedOptions.findLast((entry) => entry.method === 'getTools');
+			assert.ok(answer, `n8n loaded no getTools options (loadOptions requests seen: ${JSON.stringify(loadedOptions)})`);
+			assert.equal(answer.status, 200, `getTools: ${JSON.stringify(answer)}`);
+			// The node's fallback (the documented tools) says so in each description: the live catalogue must have answered.
+			assert.ok(!answer.descriptions.some((description) => /documented list/.test(description ?? '')),
+				`Tool lists the documented fallback, not the simulator's live catalogue: ${answer.descriptions.join(' | ')}`);
+			const offered = AI_HOME_DESIGN_NOT_OFFERED.filter((name) => tools.includes(name));
+			assert.deepEqual(offered, [], `Tool offers inactive or uncatalogued tools: ${offered.join(', ')} (lists: ${tools.join(', ')})`);
+			for (const name of ['Wall Change', 'Day To Dusk', 'Item Removal']) {
+				assert.ok(tools.includes(name), `Tool lacks "${name}" (lists: ${tools.join(', ')})`);
+			}
+			await screenshot('aihomedesign-parameters');
+			await page.setViewportSize(VIEWPORT);
+			await choose('Virtual Staging');
+
+			// Virtual staging's widgets only: Space and Style drop-downs, no Material (Wall Change's).
+			await waitUntil(async () => (await ndvParameters().getByTestId('parameter-input-material').count()) === 0, {
+				timeoutMs: 5_000, message: 'AI Home Design: with Virtual Staging, the Material widget of Wall Change is still shown',
+			});
+			const spaces = await openDropDown('space', 'Bedroom');
+			await choose('Bedroom');
+			const styles = await openDropDown('style', 'Scandinavian');
+			await choose('Scandinavian');
+			assert.equal(await shownValue('style'), 'Scandinavian', 'AI Home Design: choosing the Scandinavian style did not take');
+			t.diagnostic(`tools: ${tools.join(', ')} | spaces: ${spaces.join(', ')} | styles: ${styles.join(', ')}`);
 			await closeNdv();
 		});
 	});
