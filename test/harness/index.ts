@@ -55,3 +55,4 @@ export {
 	type WorkflowSpec,
 } from './n8n-host';
 export { readBinary } from './runtime';
+export { type SimulatorWorld, useSimulatorWorld } from './world';

@@ -5,7 +5,7 @@ import { Workflow } from 'n8n-workflow';
 import { AiHomeDesignApi } from '../../credentials/AiHomeDesignApi.credentials';
 import { AiHomeDesign } from '../../nodes/AiHomeDesign/AiHomeDesign.node';
 import { AiHomeDesignTrigger } from '../../nodes/AiHomeDesign/AiHomeDesignTrigger.node';
-import { CredentialTypes, HarnessCredentialsHelper, N8nHost, NodeTypes, createNode } from '../harness';
+import { CredentialTypes, HarnessCredentialsHelper, NodeTypes, createNode, useSimulatorWorld } from '../harness';
 import { createAdditionalData } from '../harness/additional-data';
 import { ensureN8nRuntime } from '../harness/runtime';
 import type { AiHomeDesignSimulator, AiHomeDesignSimulatorOptions } from '../../simulators/aihomedesign';
@@ -16,18 +16,10 @@ export const WEBHOOK_TOKEN = 'ahd-test-webhook-token-0123456789';
 
 /** One in-process n8n and one AI Home Design simulator for a test file. */
 export function useAiHomeDesignWorld(simulatorOptions: AiHomeDesignSimulatorOptions = {}) {
-	const world = {} as { host: N8nHost; sim: AiHomeDesignSimulator };
-	beforeAll(async () => {
-		world.sim = await startAiHomeDesignSimulator({ queueMs: 20, runMs: 80, webhookFirstRetryMs: 50, webhookMaxAttempts: 5, ...simulatorOptions });
-		world.host = new N8nHost({ nodeTypes: [AiHomeDesign, AiHomeDesignTrigger], credentialTypes: [AiHomeDesignApi] });
-		await world.host.start();
+	return useSimulatorWorld(() => startAiHomeDesignSimulator({ queueMs: 20, runMs: 80, webhookFirstRetryMs: 50, webhookMaxAttempts: 5, ...simulatorOptions }), {
+		nodeTypes: [AiHomeDesign, AiHomeDesignTrigger],
+		credentialTypes: [AiHomeDesignApi],
 	});
-	afterEach(() => world.sim.reset());
-	afterAll(async () => {
-		await world.host.stop();
-		await world.sim.close();
-	});
-	return world;
 }
 
 export function aiHomeDesignCredentials(sim: AiHomeDesignSimulator, overrides: IDataObject = {}) {

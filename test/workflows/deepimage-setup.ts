@@ -3,25 +3,17 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { DeepImageApi } from '../../credentials/DeepImageApi.credentials';
 import { DeepImage } from '../../nodes/DeepImage/DeepImage.node';
 import { DeepImageTrigger } from '../../nodes/DeepImage/DeepImageTrigger.node';
-import { N8nHost, createNode } from '../harness';
+import { createNode, useSimulatorWorld } from '../harness';
 import type { DeepImageSimulator, DeepImageSimulatorOptions } from '../../simulators/deepimage';
 import { startDeepImageSimulator } from '../../simulators/deepimage';
 import { makePng } from '../../simulators/png';
 
 /** One in-process n8n and one Deep Image simulator for a test file. */
 export function useDeepImageWorld(simulatorOptions: DeepImageSimulatorOptions = {}) {
-	const world = {} as { host: N8nHost; sim: DeepImageSimulator };
-	beforeAll(async () => {
-		world.sim = await startDeepImageSimulator({ receivedMs: 10, queueMs: 20, runMs: 80, processResultWaitMs: 3000, ...simulatorOptions });
-		world.host = new N8nHost({ nodeTypes: [DeepImage, DeepImageTrigger], credentialTypes: [DeepImageApi] });
-		await world.host.start();
+	return useSimulatorWorld(() => startDeepImageSimulator({ receivedMs: 10, queueMs: 20, runMs: 80, processResultWaitMs: 3000, ...simulatorOptions }), {
+		nodeTypes: [DeepImage, DeepImageTrigger],
+		credentialTypes: [DeepImageApi],
 	});
-	afterEach(() => world.sim.reset());
-	afterAll(async () => {
-		await world.host.stop();
-		await world.sim.close();
-	});
-	return world;
 }
 
 export function deepImageCredentials(sim: DeepImageSimulator, overrides: IDataObject = {}) {

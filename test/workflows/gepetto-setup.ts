@@ -5,7 +5,7 @@ import { Workflow } from 'n8n-workflow';
 import { GepettoApi } from '../../credentials/GepettoApi.credentials';
 import { Gepetto } from '../../nodes/Gepetto/Gepetto.node';
 import { GepettoTrigger } from '../../nodes/Gepetto/GepettoTrigger.node';
-import { CredentialTypes, HarnessCredentialsHelper, N8nHost, NodeTypes, createNode } from '../harness';
+import { CredentialTypes, HarnessCredentialsHelper, NodeTypes, createNode, useSimulatorWorld } from '../harness';
 import { createAdditionalData } from '../harness/additional-data';
 import { ensureN8nRuntime } from '../harness/runtime';
 import type { GepettoSimulator, GepettoSimulatorOptions } from '../../simulators/gepetto';
@@ -13,18 +13,10 @@ import { startGepettoSimulator } from '../../simulators/gepetto';
 
 /** One in-process n8n and one Gepetto simulator for a test file. */
 export function useGepettoWorld(simulatorOptions: GepettoSimulatorOptions = {}) {
-	const world = {} as { host: N8nHost; sim: GepettoSimulator };
-	beforeAll(async () => {
-		world.sim = await startGepettoSimulator({ queueMs: 20, runMs: 80, ...simulatorOptions });
-		world.host = new N8nHost({ nodeTypes: [Gepetto, GepettoTrigger], credentialTypes: [GepettoApi] });
-		await world.host.start();
+	return useSimulatorWorld(() => startGepettoSimulator({ queueMs: 20, runMs: 80, ...simulatorOptions }), {
+		nodeTypes: [Gepetto, GepettoTrigger],
+		credentialTypes: [GepettoApi],
 	});
-	afterEach(() => world.sim.reset());
-	afterAll(async () => {
-		await world.host.stop();
-		await world.sim.close();
-	});
-	return world;
 }
 
 export function gepettoCredentials(sim: GepettoSimulator, overrides: IDataObject = {}) {

@@ -3,7 +3,7 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { RunPodApi } from '../../credentials/RunPodApi.credentials';
 import { RunPod } from '../../nodes/RunPod/RunPod.node';
 import { RunPodTrigger } from '../../nodes/RunPod/RunPodTrigger.node';
-import { N8nHost, createNode } from '../harness';
+import { createNode, useSimulatorWorld } from '../harness';
 import type { RunPodSimulator } from '../../simulators/runpod';
 import { startRunPodSimulator } from '../../simulators/runpod';
 
@@ -11,18 +11,10 @@ export const ENDPOINT_ID = 'sim-endpoint';
 
 /** One in-process n8n and one RunPod simulator for a test file. */
 export function useRunPodWorld(simulatorOptions: Parameters<typeof startRunPodSimulator>[0] = {}) {
-	const world = {} as { host: N8nHost; sim: RunPodSimulator };
-	beforeAll(async () => {
-		world.sim = await startRunPodSimulator({ queueMs: 20, runMs: 60, webhookRetryDelayMs: 100, ...simulatorOptions });
-		world.host = new N8nHost({ nodeTypes: [RunPod, RunPodTrigger], credentialTypes: [RunPodApi] });
-		await world.host.start();
+	return useSimulatorWorld(() => startRunPodSimulator({ queueMs: 20, runMs: 60, webhookRetryDelayMs: 100, ...simulatorOptions }), {
+		nodeTypes: [RunPod, RunPodTrigger],
+		credentialTypes: [RunPodApi],
 	});
-	afterEach(() => world.sim.reset());
-	afterAll(async () => {
-		await world.host.stop();
-		await world.sim.close();
-	});
-	return world;
 }
 
 export function runPodCredentials(sim: RunPodSimulator, overrides: IDataObject = {}) {
