@@ -4,7 +4,7 @@
  * 10 generations per 10 minutes (429), 422 for an asset_map/widget mismatch, 403 for a tool not in
  * the plan, one dashboard webhook URL retried until 2xx; with short job times.
  */
-import type { FaultSwitches, SimulatorHandle, SimulatorSwitches } from '../base';
+import { DEFAULT_SWITCHES, type FaultSwitches, type SimulatorHandle, type SimulatorSwitches } from '../base';
 
 export type ProcessOutcome = 'done' | 'failed';
 
@@ -49,7 +49,7 @@ export interface AiHomeDesignSimulatorConfig extends SimulatorSwitches {
 export type AiHomeDesignSimulatorOptions = Partial<AiHomeDesignSimulatorConfig>;
 
 export const DEFAULT_CONFIG: AiHomeDesignSimulatorConfig = {
-	port: 0,
+	...DEFAULT_SWITCHES,
 	apiKey: 'ahd_sim_key',
 	apiAccess: true,
 	planTools: 'all',
@@ -67,14 +67,8 @@ export const DEFAULT_CONFIG: AiHomeDesignSimulatorConfig = {
 	webhookFirstRetryMs: 1000,
 	webhookMaxRetryMs: 60_000,
 	webhookMaxAttempts: Infinity,
-	webhookTimeoutMs: 10_000,
 	legacyEvents: false,
 	catalogueDown: false,
-	rateLimitNext: 0,
-	failNext: 0,
-	garbageNext: 0,
-	stall: false,
-	dropWebhooks: false,
 };
 
 export interface StoredAsset {

@@ -27,6 +27,17 @@ export interface SimulatorSwitches {
 	dropWebhooks: boolean;
 }
 
+/** The switches' defaults: a free port, the vendors' 10 s callback timeout, no fault armed. */
+export const DEFAULT_SWITCHES: Omit<SimulatorSwitches, 'apiKey'> = {
+	port: 0,
+	webhookTimeoutMs: 10_000,
+	rateLimitNext: 0,
+	failNext: 0,
+	garbageNext: 0,
+	stall: false,
+	dropWebhooks: false,
+};
+
 /** What a test sees of every simulator; a provider's own type extends it. */
 export interface SimulatorHandle<C extends SimulatorSwitches> {
 	/** `http://127.0.0.1:PORT`. */

@@ -4,7 +4,7 @@
  * progress per account (429 TOO_MANY_REQUESTS), credits (NOT_ENOUGH_CREDITS), `process_result`
  * holding the request about 25 s, one `webhooks.complete` callback per completed job.
  */
-import type { SimulatorHandle, SimulatorSwitches } from '../base';
+import { DEFAULT_SWITCHES, type SimulatorHandle, type SimulatorSwitches } from '../base';
 
 export type DeepImageOutcome = 'complete' | 'failed';
 
@@ -37,7 +37,7 @@ export interface DeepImageSimulatorConfig extends SimulatorSwitches {
 export type DeepImageSimulatorOptions = Partial<DeepImageSimulatorConfig>;
 
 export const DEFAULT_CONFIG: DeepImageSimulatorConfig = {
-	port: 0,
+	...DEFAULT_SWITCHES,
 	apiKey: 'deepimage_sim_key',
 	receivedMs: 20,
 	queueMs: 50,
@@ -50,12 +50,6 @@ export const DEFAULT_CONFIG: DeepImageSimulatorConfig = {
 	outputSide: 64,
 	fetchTimeoutMs: 3000,
 	bodyLimitBytes: 10_000_000,
-	webhookTimeoutMs: 10_000,
-	rateLimitNext: 0,
-	failNext: 0,
-	garbageNext: 0,
-	stall: false,
-	dropWebhooks: false,
 };
 
 export type DeepImageStatus = 'received' | 'not_started' | 'in_progress' | 'complete' | 'failed';

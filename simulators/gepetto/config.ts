@@ -3,7 +3,7 @@
  * /work/shared/providers.md: Bearer auth, 120 calls a minute per user, one callback per finished job
  * and no retries, no failure callback; with short job times.
  */
-import type { SimulatorHandle, SimulatorSwitches } from '../base';
+import { DEFAULT_SWITCHES, type SimulatorHandle, type SimulatorSwitches } from '../base';
 
 export type GepettoOutcome = 'success' | 'error';
 
@@ -32,7 +32,7 @@ export interface GepettoSimulatorConfig extends SimulatorSwitches {
 export type GepettoSimulatorOptions = Partial<GepettoSimulatorConfig>;
 
 export const DEFAULT_CONFIG: GepettoSimulatorConfig = {
-	port: 0,
+	...DEFAULT_SWITCHES,
 	apiKey: 'gepetto_sim_key',
 	queueMs: 50,
 	runMs: 200,
@@ -44,12 +44,6 @@ export const DEFAULT_CONFIG: GepettoSimulatorConfig = {
 	outputSide: 64,
 	fetchTimeoutMs: 3000,
 	bodyLimitBytes: 1_000_000,
-	webhookTimeoutMs: 10_000,
-	rateLimitNext: 0,
-	failNext: 0,
-	garbageNext: 0,
-	stall: false,
-	dropWebhooks: false,
 };
 
 /** A job as tests see it. */
