@@ -2,7 +2,7 @@
  * The RunPod simulator's settings, their defaults, and the types its users see. The defaults follow
  * /work/shared/providers.md (limits, retention, two webhook retries 10 s apart), with short job times.
  */
-import type { DeliveryRecord, RequestRecord, SimulatorHandle } from '../base';
+import type { DeliveryRecord, RequestRecord, SimulatorHandle, SimulatorSwitches } from '../base';
 export type RunPodJobStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
 export type RunPodFinalStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
 /** Which worker image the endpoint runs. `auto` picks from the input's shape. */
@@ -16,9 +16,7 @@ export interface RunPodPolicyLimits {
 	ttlMaxMs: number;
 }
 
-export interface RunPodSimulatorConfig {
-	/** Port on 127.0.0.1; 0 picks a free one. */
-	port: number;
+export interface RunPodSimulatorConfig extends SimulatorSwitches {
 	/** Key expected in `authorization` (with or without `Bearer `). */
 	apiKey: string;
 	/** Endpoint id answered with 404; any other id is accepted. */
@@ -58,14 +56,6 @@ export interface RunPodSimulatorConfig {
 	webhookRetryDelayMs: number;
 	/** Attempts after the first one (RunPod: 2). */
 	webhookRetries: number;
-	/** An attempt with no answer within this long counts as failed. */
-	webhookTimeoutMs: number;
-	/** Fault: the next n API requests answer 429. */
-	rateLimitNext: number;
-	/** Fault: the next n API requests answer 500. */
-	failNext: number;
-	/** Fault: the next n API requests answer 200 with a body that is not JSON. */
-	garbageNext: number;
 	/** Fault: jobs submitted while set stay IN_QUEUE (and send nothing) until it is cleared. */
 	stall: boolean;
 	/** Fault: jobs finishing while set send no webhook, and pending retries stop. */
