@@ -18,7 +18,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { after } from 'node:test';
 
@@ -42,6 +41,7 @@ import {
 	short,
 	signedCallbackUrl,
 	staysTrue,
+	startRecordingProxy,
 	waitFor,
 	waitForFinishedExecution,
 } from '../e2e-support.mjs';
@@ -398,7 +398,9 @@ function seedCallback(product, trigger, signingKey, sim) {
 async function setUpGepettoWorld(product, version) {
 	const { client } = product;
 	const sim = gepettoSimulator(product);
-	const proxy = await startRecordingProxy(sim.origin);
+	const recording = await startRecordingProxy(sim.origin);
+	// The render submits (POSTs below /v1), in order.
+	const proxy = { ...recording, submits: () => recording.requests.filter((request) => request.method === 'POST' && request.path.startsWith('/v1/')) };
 	const [proxied] = await importCredentials(client, [{
 		name: `Gepetto (recording proxy, ${version})`,
 		type: sim.credential.type,
@@ -428,46 +430,6 @@ async function setUpGepettoWorld(product, version) {
 	};
 }
 
-/**
- * A proxy in front of the simulator's API that records each request (method, path, JSON body)
- * and forwards it unchanged: how the tests see what the node sent to Gepetto.
- */
-async function startRecordingProxy(targetOrigin) {
-	const requests = [];
-	const server = http.createServer(async (req, res) => {
-		const chunks = [];
-		for await (const chunk of req) chunks.push(chunk);
-		const raw = Buffer.concat(chunks);
-		let body;
-		try {
-			body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
-		} catch {
-			body = raw.toString('utf8');
-		}
-		requests.push({ method: req.method, path: req.url, body, at: Date.now() });
-		try {
-			const headers = Object.fromEntries(['authorization', 'content-type'].filter((name) => req.headers[name]).map((name) => [name, req.headers[name]]));
-			const answer = await fetch(`${targetOrigin}${req.url}`, { method: req.method, headers, body: raw.length ? raw : undefined });
-			const bytes = Buffer.from(await answer.arrayBuffer());
-			res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' });
-			res.end(bytes);
-		} catch (error) {
-			res.writeHead(502, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ error: `proxy: ${error.message}` }));
-		}
-	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${server.address().port}`,
-		requests,
-		/** The render submits (POSTs below /v1), in order. */
-		submits: () => requests.filter((request) => request.method === 'POST' && request.path.startsWith('/v1/')),
-		close: () => new Promise((resolve) => {
-			server.closeAllConnections?.();
-			server.close(() => resolve());
-		}),
-	};
-}
 
 // ---------------------------------------------------------------------------------------------
 // The workflows the checks import (each Webhook path is unique in the product)
