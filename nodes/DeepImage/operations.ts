@@ -26,21 +26,9 @@ async function submitProcess(
 		itemIndex,
 	);
 	const parsed = parseDeepImageJob(answer);
+	// Deep Image's status answer does not echo the request; polling keeps this one (see wait.ts).
 	parsed.result.request = requestWithoutImages(sent);
-	rememberRequest(context, parsed.result.jobId, parsed.result.request);
 	return parsed;
-}
-
-/**
- * Deep Image's status answer does not echo the request; the node run keeps what it sent per job,
- * so a polled result still shows it (held only as long as the node run's context).
- */
-const requestsOfRun = new WeakMap<object, Map<string, IDataObject>>();
-
-function rememberRequest(context: ApiContext, jobId: string, request: IDataObject): void {
-	let requests = requestsOfRun.get(context);
-	if (!requests) requestsOfRun.set(context, (requests = new Map()));
-	requests.set(jobId, request);
 }
 
 function processOperation(value: string, name: string, path: string, timeoutMs: number, action: string, description: string): SubmitOperation {
@@ -61,10 +49,7 @@ export async function fetchDeepImageJob(context: ApiContext, jobId: string, item
 		{ method: 'GET', path: `/rest_api/result/${encodeURIComponent(jobId)}`, answerStatuses: FAILED_JOB_STATUS },
 		itemIndex,
 	);
-	const parsed = parseDeepImageJob(answer);
-	const request = requestsOfRun.get(context)?.get(jobId);
-	if (request) parsed.result.request = request;
-	return parsed;
+	return parseDeepImageJob(answer);
 }
 
 const jobIdOf = (context: IExecuteFunctions, itemIndex: number) => String(context.getNodeParameter('jobId', itemIndex)).trim();
