@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationProperty, outputOptionsProperty, waitProperties } from '../shared/descriptions';
+import { actionNodeProperties } from '../shared/descriptions';
 import { executeOperation } from '../shared/router';
 import { imageProperties } from './descriptions/images';
 import { stepProperties } from './descriptions/steps';
@@ -23,15 +23,12 @@ export class AiHomeDesign implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'aiHomeDesignApi', required: true }],
-		properties: [
-			operationProperty(aiHomeDesignProvider, 'render'),
-			...toolProperties,
-			...imageProperties,
-			...stepProperties,
-			// AI Home Design calls back only to the URL in its dashboard: no Wait for Callback here.
-			...waitProperties(aiHomeDesignProvider),
-			outputOptionsProperty({ show: { operation: ['render', 'startProcess', 'getProcess'] } }),
-		],
+		// AI Home Design calls back only to the URL in its dashboard: no Wait for Callback here.
+		properties: actionNodeProperties(aiHomeDesignProvider, {
+			defaultOperation: 'render',
+			inputs: [...toolProperties, ...imageProperties, ...stepProperties],
+			resultOperations: ['render', 'startProcess', 'getProcess'],
+		}),
 	};
 
 	methods = { loadOptions: AI_HOME_DESIGN_LOAD_OPTIONS };

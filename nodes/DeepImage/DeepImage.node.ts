@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationProperty, outputOptionsProperty, waitProperties } from '../shared/descriptions';
+import { actionNodeHints, actionNodeProperties } from '../shared/descriptions';
 import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
 import { finishingProperties } from './descriptions/finishing';
@@ -31,14 +31,12 @@ export class DeepImage implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'deepImageApi', required: true }],
 		webhooks: RESUME_WEBHOOKS,
-		properties: [
-			operationProperty(deepImageProvider, 'process'),
-			...inputProperties,
-			...processingProperties,
-			...finishingProperties,
-			...waitProperties(deepImageProvider),
-			outputOptionsProperty({ show: { operation: [...PROCESS_OPERATIONS, 'getResult'] } }),
-		],
+		hints: actionNodeHints(deepImageProvider),
+		properties: actionNodeProperties(deepImageProvider, {
+			defaultOperation: 'process',
+			inputs: [...inputProperties, ...processingProperties, ...finishingProperties],
+			resultOperations: [...PROCESS_OPERATIONS, 'getResult'],
+		}),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

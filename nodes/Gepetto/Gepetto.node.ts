@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationProperty, outputOptionsProperty, waitProperties } from '../shared/descriptions';
+import { actionNodeHints, actionNodeProperties } from '../shared/descriptions';
 import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
 import { designProperties } from './descriptions/design';
@@ -32,14 +32,12 @@ export class Gepetto implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'gepettoApi', required: true }],
 		webhooks: RESUME_WEBHOOKS,
-		properties: [
-			operationProperty(gepettoProvider, 'furnish'),
-			...imageProperties,
-			...designProperties,
-			...refreshAndSkyProperties,
-			...waitProperties(gepettoProvider),
-			outputOptionsProperty({ show: { operation: [...RENDER_OPERATIONS, 'getJob'] } }),
-		],
+		hints: actionNodeHints(gepettoProvider),
+		properties: actionNodeProperties(gepettoProvider, {
+			defaultOperation: 'furnish',
+			inputs: [...imageProperties, ...designProperties, ...refreshAndSkyProperties],
+			resultOperations: [...RENDER_OPERATIONS, 'getJob'],
+		}),
 	};
 
 	methods = { loadOptions: GEPETTO_LOAD_OPTIONS };

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationProperty, outputOptionsProperty, waitProperties } from '../shared/descriptions';
+import { actionNodeHints, actionNodeProperties } from '../shared/descriptions';
 import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
 import { inputProperties } from './descriptions/input';
@@ -34,13 +34,13 @@ export class RunPod implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'runPodApi', required: true }],
 		webhooks: RESUME_WEBHOOKS,
-		properties: [
-			operationProperty(runPodProvider, 'run'),
-			...endpointAndJobProperties,
-			...inputProperties,
-			...waitProperties(runPodProvider),
-			outputOptionsProperty({ show: { operation: [...SUBMIT_OPERATIONS, 'getStatus', 'stream'] } }),
-		],
+		hints: actionNodeHints(runPodProvider),
+		properties: actionNodeProperties(runPodProvider, {
+			defaultOperation: 'run',
+			target: endpointAndJobProperties,
+			inputs: inputProperties,
+			resultOperations: [...SUBMIT_OPERATIONS, 'getStatus', 'stream'],
+		}),
 	};
 
 	methods = { listSearch: { searchEndpoints } };

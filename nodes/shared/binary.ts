@@ -11,7 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { deliveryKeyOf } from './callback-deliveries';
 import type { RenderContext } from './provider';
-import type { ParsedRender, RenderOutput } from './result';
+import type { ParsedRender, RenderOutput, RenderResult } from './result';
 import { RenderPayloadError } from './result';
 import { isHttpUrl } from './payload';
 
@@ -61,6 +61,8 @@ export interface AttachOptions {
 	/** Emit one item per image instead of one item with data, data_1, ... */
 	onePerImage: boolean;
 	binaryPrefix?: string;
+	/** Leave out the provider's raw answer and the echoed request (the Simplify parameter). */
+	simplify?: boolean;
 }
 
 /** One output and, once decoded or downloaded, its file in n8n's binary store. */
@@ -85,7 +87,14 @@ export async function renderItems(
 		result.outputs.map(async (output) => await storeOutput(context, parsed, output, options)),
 	);
 	const deliveryKey = deliveryKeyOf(result.jobId, result.status);
-	const json = (outputs: RenderOutput[]) => ({ ...result, outputs, deliveryKey }) as unknown as IDataObject;
+	const json = (outputs: RenderOutput[]) => {
+		const full: Partial<RenderResult> = { ...result, outputs, deliveryKey };
+		if (options.simplify) {
+			delete full.raw;
+			delete full.request;
+		}
+		return full as unknown as IDataObject;
+	};
 
 	if (options.onePerImage && stored.length > 1) {
 		return stored.map(({ output, file }) => ({
@@ -203,14 +212,15 @@ export async function inputImageAsBase64(
 	return (await inputImageFile(context, itemIndex, source)).data.toString('base64');
 }
 
-/** The Output Options collection of an action node (per item) or a trigger node. */
+/** Output Options and Simplify of an action node (per item) or a trigger node (which has no Simplify). */
 export function attachOptions(context: RenderContext, itemIndex?: number): AttachOptions {
-	const options = (
+	const parameter = (name: string, fallback: unknown) =>
 		itemIndex === undefined
-			? (context as IWebhookFunctions).getNodeParameter('outputOptions', {})
-			: (context as IExecuteFunctions).getNodeParameter('outputOptions', itemIndex, {})
-	) as IDataObject;
+			? (context as IWebhookFunctions).getNodeParameter(name, fallback)
+			: (context as IExecuteFunctions).getNodeParameter(name, itemIndex, fallback);
+	const options = parameter('outputOptions', {}) as IDataObject;
 	return {
+		simplify: parameter('simplify', false) === true,
 		downloadUrls: options.downloadImages !== false,
 		onePerImage: options.onePerImage === true,
 		binaryPrefix: (options.binaryPropertyPrefix as string) || 'data',

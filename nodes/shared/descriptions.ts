@@ -1,20 +1,116 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions, NodeHint } from 'n8n-workflow';
 
-import type { RenderProvider } from './provider';
+import type { ProviderOperation, RenderProvider } from './provider';
 
-/** The Operation drop-down of a provider's action node, listed by name as n8n does. */
-export function operationProperty(provider: RenderProvider, defaultOperation: string): INodeProperties {
-	const options: INodePropertyOptions[] = provider.operations
-		.map(({ name, value, action, description }) => ({ name, value, action, description }))
+/** What an action node shows besides what the engine lays out itself, and where. */
+export interface ActionNodeLayout {
+	defaultOperation: string;
+	/**
+	 * The node version that introduced the Resource drop-down. Earlier versions keep one flat
+	 * Operation list, so workflows saved with them open unchanged.
+	 */
+	resourcesSince?: number;
+	/** What an operation acts on (endpoint, job ID): right under the operation. */
+	target?: INodeProperties[];
+	/**
+	 * The provider's own parameters. Collections among them are moved after the rest, before the
+	 * engine's own collections, so every optional group sits at the end.
+	 */
+	inputs: INodeProperties[];
+	/** Operations whose items are RenderResults; all but the data operations when unset. */
+	resultOperations?: string[];
+}
+
+/**
+ * The properties of a provider's action node in the order n8n's UX guidelines ask for: what
+ * decides the rest first (resource, operation, target, how to wait), then the inputs, then the
+ * optional collections.
+ */
+export function actionNodeProperties(provider: RenderProvider, layout: ActionNodeLayout): INodeProperties[] {
+	const resultOperations =
+		layout.resultOperations ?? provider.operations.filter((entry) => entry.kind !== 'data').map((entry) => entry.value);
+	const isCollection = (property: INodeProperties) => property.type === 'collection';
+	const wait = waitProperties(provider);
+	return [
+		...operationProperties(provider, layout),
+		...(layout.target ?? []),
+		...wait.choice,
+		...layout.inputs.filter((property) => !isCollection(property)),
+		...wait.reference,
+		...simplifyProperties(resultOperations),
+		...layout.inputs.filter(isCollection),
+		...wait.collections,
+		outputOptionsProperty({ show: { operation: resultOperations } }),
+	];
+}
+
+function operationOptions(operations: ProviderOperation[], flat: boolean): INodePropertyOptions[] {
+	return operations
+		.map(({ name, flatName, value, action, description }) => ({ name: (flat && flatName) || name, value, action, description }))
 		.sort((a, b) => a.name.localeCompare(b.name));
-	return {
+}
+
+/**
+ * The Resource drop-down and an Operation drop-down per resource, as n8n's own nodes have them,
+ * or one Operation drop-down for a provider with one kind of thing (and for node versions
+ * from before its resources).
+ */
+function operationProperties(provider: RenderProvider, layout: ActionNodeLayout): INodeProperties[] {
+	const { defaultOperation } = layout;
+	const flat: INodeProperties = {
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		options,
+		options: operationOptions(provider.operations, true),
 		default: defaultOperation,
 	};
+	const { resources } = provider;
+	if (!resources?.length) return [flat];
+	const since = layout.resourcesSince ?? 1;
+	const withResources = { '@version': [{ _cnd: { gte: since } }] };
+	const defaultResource =
+		provider.operations.find((entry) => entry.value === defaultOperation)?.resource ?? resources[0].value;
+	const perResource: INodeProperties[] = resources.map((resource) => {
+		const operations = provider.operations.filter((entry) => entry.resource === resource.value);
+		const chosen = operations.some((entry) => entry.value === defaultOperation);
+		return {
+			...flat,
+			options: operationOptions(operations, false),
+			default: chosen ? defaultOperation : operations[0].value,
+			displayOptions: { show: { resource: [resource.value], ...withResources } },
+		};
+	});
+	return [
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: resources
+				.map(({ name, value, description }) => ({ name, value, description }))
+				.sort((a, b) => a.name.localeCompare(b.name)),
+			default: defaultResource,
+			displayOptions: { show: withResources },
+		},
+		...perResource,
+		...(since > 1 ? [{ ...flat, displayOptions: { show: { '@version': [{ _cnd: { lt: since } }] } } }] : []),
+	];
+}
+
+/**
+ * Simplify: results without the provider's raw answer and the echoed request. On by default when
+ * the node runs as an AI agent's tool, whose context every extra field costs; off otherwise, so
+ * nothing is hidden from a workflow that did not ask.
+ */
+function simplifyProperties(resultOperations: string[]): INodeProperties[] {
+	const shownFor = (asTool: boolean) => ({ show: { operation: resultOperations, '@tool': [asTool] } });
+	const description =
+		'Whether to return a simplified result (status, images, error, IDs) without the provider’s raw answer and the echoed request';
+	return [
+		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: false, description, displayOptions: shownFor(false) },
+		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: true, description, displayOptions: shownFor(true) },
+	];
 }
 
 /**
@@ -22,7 +118,7 @@ export function operationProperty(provider: RenderProvider, defaultOperation: st
  * wait. Providers whose callbacks go to a dashboard URL offer no Wait for Callback and no
  * Callback URL: their results reach n8n through the trigger.
  */
-export function waitProperties(provider: RenderProvider): INodeProperties[] {
+function waitProperties(provider: RenderProvider): Record<'choice' | 'reference' | 'collections', INodeProperties[]> {
 	const providerName = provider.displayName;
 	const submitOperations = provider.operations.filter((entry) => entry.kind === 'submit');
 	const operations = submitOperations.filter((entry) => entry.offersWaitChoice).map((entry) => entry.value);
@@ -55,7 +151,7 @@ export function waitProperties(provider: RenderProvider): INodeProperties[] {
 				: `Return the job ID at once; the ${providerName} Trigger receives the result`,
 		},
 	];
-	return [
+	const choice: INodeProperties[] = [
 		{
 			displayName: 'Wait for Result',
 			name: 'waitFor',
@@ -65,15 +161,17 @@ export function waitProperties(provider: RenderProvider): INodeProperties[] {
 			default: 'poll',
 		},
 		...(perJob ? [callbackUrlProperty(providerName, operations)] : []),
-		{
-			displayName: 'Your Reference',
-			name: 'correlationId',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. listing-4711',
-			description: 'Your own ID for this job (order, listing, client). It comes back as correlationId in the result, also from the trigger. A random one is made when empty.',
-			displayOptions: show,
-		},
+	];
+	const reference: INodeProperties = {
+		displayName: 'Correlation ID',
+		name: 'correlationId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. listing-4711',
+		description: 'Your own ID for this job (order, listing, client). It comes back as correlationId in the result, also from the trigger. A random one is made when empty.',
+		displayOptions: show,
+	};
+	const collections: INodeProperties[] = [
 		{
 			displayName: 'Wait Options',
 			name: 'waitOptions',
@@ -127,6 +225,7 @@ export function waitProperties(provider: RenderProvider): INodeProperties[] {
 			],
 		},
 	];
+	return { choice, reference: [reference], collections };
 }
 
 function callbackUrlProperty(providerName: string, operations: string[]): INodeProperties {
@@ -135,7 +234,7 @@ function callbackUrlProperty(providerName: string, operations: string[]): INodeP
 		name: 'callbackUrl',
 		type: 'string',
 		default: '',
-		placeholder: 'https://n8n.example.com/webhook/…/callback',
+		placeholder: 'e.g. https://n8n.example.com/webhook/…/callback',
 		description: `Where ${providerName} should report the result, usually the Production URL of a ${providerName} Trigger using the same credential. The node signs it so that the trigger accepts only callbacks it handed out. Leave empty for none.`,
 		displayOptions: { show: { operation: operations, waitFor: ['none'] } },
 	};
@@ -174,4 +273,44 @@ export function outputOptionsProperty(displayOptions?: INodeProperties['displayO
 			},
 		],
 	};
+}
+
+/** n8n refuses a request body over N8N_PAYLOAD_SIZE_MAX (16 MiB unless set) before any node runs. */
+function payloadSizeHint(providerName: string, where: string): string {
+	return `A callback larger than n8n’s body limit (N8N_PAYLOAD_SIZE_MAX, 16 MiB by default) is refused with 413 before ${where} sees it, and ${providerName} may not send it again. Raise the limit when jobs return large inline (base64) images.`;
+}
+
+function publicUrlHint(providerName: string, url: string): string {
+	return `${providerName} calls ${url}, so it must be reachable from the internet. When n8n runs on localhost or behind a proxy, set WEBHOOK_URL to n8n’s public URL.`;
+}
+
+/** Where users of an action node commonly go wrong, shown in the editor (n8n's node hints). */
+export function actionNodeHints(provider: RenderProvider): NodeHint[] {
+	if (provider.callbacks.mode !== 'perJob') return [];
+	const callbackChosen = '={{ $parameter["waitFor"] === "callback" }}';
+	return [
+		{
+			message: publicUrlHint(provider.displayName, 'this execution’s resume URL ($execution.resumeUrl) with the result'),
+			type: 'info',
+			location: 'ndv',
+			whenToDisplay: 'always',
+			displayCondition: callbackChosen,
+		},
+		{
+			message: payloadSizeHint(provider.displayName, 'this node'),
+			type: 'info',
+			location: 'ndv',
+			whenToDisplay: 'always',
+			displayCondition: callbackChosen,
+		},
+	];
+}
+
+/** The same for a provider's trigger. */
+export function triggerHints(provider: RenderProvider): NodeHint[] {
+	const url = provider.callbacks.mode === 'perJob' ? 'the Production URL' : 'the Production URL you paste into its dashboard';
+	return [
+		{ message: publicUrlHint(provider.displayName, url), type: 'info', location: 'ndv', whenToDisplay: 'always' },
+		{ message: payloadSizeHint(provider.displayName, 'this trigger'), type: 'info', location: 'ndv', whenToDisplay: 'always' },
+	];
 }

@@ -37,8 +37,23 @@ interface OperationBase {
 	value: string;
 	/** Title Case name in the Operation drop-down. */
 	name: string;
-	/** n8n's action text, e.g. "Run a job". */
+	/** n8n's action text: sentence case, with the resource, no articles, e.g. "Run job". */
 	action: string;
+	description: string;
+	/** The `value` of the provider resource this operation belongs to, when it declares resources. */
+	resource?: string;
+	/**
+	 * Name in the one flat Operation list of node versions before resources, when `name` alone
+	 * says too little there (e.g. "Get" → "Get Process").
+	 */
+	flatName?: string;
+}
+
+/** One kind of thing a provider's operations act on (n8n's Resource drop-down). */
+export interface ProviderResource {
+	value: string;
+	/** Title Case, singular, e.g. "Job". */
+	name: string;
 	description: string;
 }
 
@@ -103,6 +118,11 @@ export interface RenderProvider {
 	credentialType: string;
 	/** The action node's operations, in the order they are declared. */
 	operations: ProviderOperation[];
+	/**
+	 * The kinds of thing the operations act on, when there is more than one: the action node
+	 * then shows a Resource drop-down and an Operation drop-down per resource.
+	 */
+	resources?: ProviderResource[];
 	/** Asks the provider API where a job stands (polling, and "Confirm with API" in triggers). */
 	fetchJob(context: RenderContext, jobId: string, itemIndex: number): Promise<ParsedRender>;
 	/**

@@ -29,6 +29,7 @@ export async function runSubmitOperation(
 	if (waitMode === 'callback' && provider.callbacks.mode !== 'perJob') waitMode = 'poll';
 	const secret = provider.callbackSecret(await providerCredentials(context, provider.credentialType));
 	const resumeUrl = waitMode === 'callback' ? executionResumeUrl(context) : undefined;
+	if (resumeUrl) hintWhenOnlyLocal(context, resumeUrl, provider.displayName);
 	const { callbacks } = provider;
 	const unroutedUrl =
 		callbacks.mode === 'perJob' && callbacks.urlRequiredForBackgroundJobs
@@ -180,6 +181,19 @@ function leaveTimeoutItems(context: IExecuteFunctions, submitted: Submitted, tim
 			json.error = { code: WAIT_TIMEOUT_CODE, message };
 		}
 		return { json: { ...items[itemIndex]?.json, ...json }, pairedItem: { item: itemIndex } };
+	});
+}
+
+const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127(?:\.\d+){3}|\[::1\])(?::\d+)?(?=\/|$)/i;
+
+/** A resume URL on localhost reaches only a provider on this machine: say so where the user looks. */
+function hintWhenOnlyLocal(context: IExecuteFunctions, resumeUrl: string, providerName: string): void {
+	const origin = LOOPBACK_ORIGIN.exec(resumeUrl)?.[0];
+	if (!origin) return;
+	context.addExecutionHints({
+		message: `Callbacks go to ${origin}, which ${providerName} reaches only from this machine. Set WEBHOOK_URL to n8n’s public URL so results can arrive.`,
+		type: 'warning',
+		location: 'outputPane',
 	});
 }
 

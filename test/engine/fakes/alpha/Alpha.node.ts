@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationProperty, outputOptionsProperty, waitProperties } from '../../../../nodes/shared/descriptions';
+import { actionNodeProperties } from '../../../../nodes/shared/descriptions';
 import { RESUME_WEBHOOKS, resumeAfterCallback } from '../../../../nodes/shared/resume';
 import { executeOperation } from '../../../../nodes/shared/router';
 import { alphaProvider } from './provider';
@@ -25,13 +25,14 @@ export class Alpha implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'alphaApi', required: true }],
 		webhooks: RESUME_WEBHOOKS,
-		properties: [
-			operationProperty(alphaProvider, 'render'),
-			{ displayName: 'Prompt', name: 'prompt', type: 'string', default: '', displayOptions: { show: { operation: ['render'] } } },
-			{ displayName: 'Render ID', name: 'renderId', type: 'string', default: '', displayOptions: { show: { operation: ['getRender'] } } },
-			...waitProperties(alphaProvider),
-			outputOptionsProperty({ show: { operation: ['render', 'getRender'] } }),
-		],
+		properties: actionNodeProperties(alphaProvider, {
+			defaultOperation: 'render',
+			inputs: [
+				{ displayName: 'Prompt', name: 'prompt', type: 'string', default: '', displayOptions: { show: { operation: ['render'] } } },
+				{ displayName: 'Render ID', name: 'renderId', type: 'string', default: '', displayOptions: { show: { operation: ['getRender'] } } },
+			],
+			resultOperations: ['render', 'getRender'],
+		}),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

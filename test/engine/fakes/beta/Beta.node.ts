@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationProperty, outputOptionsProperty, waitProperties } from '../../../../nodes/shared/descriptions';
+import { actionNodeProperties } from '../../../../nodes/shared/descriptions';
 import { executeOperation } from '../../../../nodes/shared/router';
 import { betaProvider } from './provider';
 
@@ -17,14 +17,15 @@ export class Beta implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'betaApi', required: true }],
-		properties: [
-			operationProperty(betaProvider, 'enhance'),
-			{ displayName: 'Binary Property', name: 'binaryProperty', type: 'string', default: 'data', displayOptions: { show: { operation: ['enhance'] } } },
-			{ displayName: 'Effect', name: 'effect', type: 'string', default: 'sharpen', displayOptions: { show: { operation: ['enhance'] } } },
-			{ displayName: 'Process UID', name: 'processUid', type: 'string', default: '', displayOptions: { show: { operation: ['getProcess'] } } },
-			...waitProperties(betaProvider),
-			outputOptionsProperty({ show: { operation: ['enhance', 'getProcess'] } }),
-		],
+		properties: actionNodeProperties(betaProvider, {
+			defaultOperation: 'enhance',
+			inputs: [
+				{ displayName: 'Binary Property', name: 'binaryProperty', type: 'string', default: 'data', displayOptions: { show: { operation: ['enhance'] } } },
+				{ displayName: 'Effect', name: 'effect', type: 'string', default: 'sharpen', displayOptions: { show: { operation: ['enhance'] } } },
+				{ displayName: 'Process UID', name: 'processUid', type: 'string', default: '', displayOptions: { show: { operation: ['getProcess'] } } },
+			],
+			resultOperations: ['enhance', 'getProcess'],
+		}),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
