@@ -1,9 +1,10 @@
 const path = require('path');
 const { task, src, dest } = require('gulp');
 
-// tsc compiles only TypeScript: copy the node and credential icons next to the compiled files.
+// tsc compiles only TypeScript: copy the icons, and the codex files n8n reads beside each
+// <Name>.node.js (categories, documentation links), next to the compiled files.
 function copyIcons() {
-	const nodeIcons = src(path.resolve('nodes', '**', '*.{png,svg}'), { encoding: false }).pipe(
+	const nodeIcons = src(path.resolve('nodes', '**', '*.{png,svg,node.json}'), { encoding: false }).pipe(
 		dest(path.resolve('dist', 'nodes')),
 	);
 	const credentialIcons = src(path.resolve('credentials', '**', '*.{png,svg}'), {
