@@ -127,7 +127,7 @@ describe('Beta Trigger (dashboard URL with a token)', () => {
 		expect((await readBinary(item.binary!.data)).equals(world.beta.image)).toBe(true);
 	});
 
-	it("without Your Reference, the trigger reports the correlationId the node returned for the process", async () => {
+	it("without a Correlation ID, the trigger reports the correlationId the node returned for the process", async () => {
 		await activate();
 		const submitted = (await runBeta({ waitFor: 'none' })).assertStatus('success');
 		const [returned] = submitted.json('Beta');
