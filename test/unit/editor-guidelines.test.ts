@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { PROVIDER_REGISTRY } from '../../nodes/registry';
 
@@ -164,6 +165,14 @@ describe.each(NODES.map((node) => [node.description.displayName, node] as const)
 						[[false], false],
 						[[true], true],
 					]);
+				});
+
+				it('resolves Simplify with n8n’s own parameter logic: off in a workflow, on as an AI agent tool (n8n names that variant …Tool)', () => {
+					const resolve = (typeName: string) =>
+						NodeHelpers.getNodeParameters(description.properties, {}, true, false, { typeVersion: version }, { ...description, name: typeName })
+							?.simplify;
+					expect(resolve(description.name)).toBe(false);
+					expect(resolve(`${description.name}Tool`)).toBe(true);
 				});
 			}
 		}
