@@ -163,8 +163,22 @@ for (const version of VERSIONS) {
 				const checked = await checkIcons(product, type, name);
 				note(`${name.split('.')[1]}: ${checked.length} icon(s)`);
 			}
-			// usableAsTool: n8n derives an AI-tool variant of the action node (not asserted: n8n's own feature).
-			if (ours.includes(`${NODE_TYPES.runPod}Tool`)) note('runPodTool listed');
+			// The editor's view of each node, as n8n serves it: codex (categories, docs link) read from the
+			// <Name>.node.json files, hints, and the Simplify parameter of each action node's AI-tool variant.
+			for (const name of Object.values(NODE_TYPES)) {
+				const type = nodeTypes.find((candidate) => candidate.name === name);
+				assert.ok(type.codex?.categories?.length, `${name} has no codex categories in /types/nodes.json: ${short(type.codex)}`);
+				assert.match(type.codex.resources?.primaryDocumentation?.[0]?.url ?? '', /^https:\/\//, `${name}: codex documentation link`);
+				const isTrigger = type.group.includes('trigger');
+				if (isTrigger) assert.ok((type.hints ?? []).some((hint) => /WEBHOOK_URL/.test(hint.message)), `${name}: no WEBHOOK_URL hint`);
+				if (isTrigger || !type.usableAsTool) continue;
+				const tool = nodeTypes.find((candidate) => candidate.name === `${name}Tool`);
+				assert.ok(tool, `${name}Tool (the AI-tool variant n8n derives from usableAsTool) is missing`);
+				const simplify = tool.properties.filter((property) => property.name === 'simplify');
+				assert.ok(simplify.some((property) => property.default === true && property.displayOptions?.show?.['@tool']?.[0] === true),
+					`${name}Tool: no Simplify on by default for the tool: ${short(simplify)}`);
+			}
+			note(`codex categories: ${nodeTypes.find((candidate) => candidate.name === NODE_TYPES.runPod).codex.categories.join(', ')}`);
 			const trigger = nodeTypes.find((candidate) => candidate.name === NODE_TYPES.runPodTrigger);
 			ctx.triggerPath = trigger.webhooks?.[0]?.path ?? 'callback';
 
