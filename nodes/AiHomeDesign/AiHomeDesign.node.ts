@@ -15,8 +15,11 @@ export class AiHomeDesign implements INodeType {
 		name: 'aiHomeDesign',
 		icon: { light: 'file:aihomedesign.svg', dark: 'file:aihomedesign.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		// Version 2 groups the operations under a Resource; version 1 keeps one flat Operation list.
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle:
+			'={{ $parameter["resource"] ? ({ render: "Render", startProcess: "Start", getProcess: "Get", uploadOrder: "Upload", createProject: "Create", listProjects: "Get Many" })[$parameter["operation"]] + ": " + ({ process: "Process", order: "Order", project: "Project" })[$parameter["resource"]] : ({ render: "Render", startProcess: "Start Process", getProcess: "Get Process", uploadOrder: "Upload Order", createProject: "Create Project", listProjects: "List Projects" })[$parameter["operation"]] }}',
 		description: 'Virtual staging, restaging, renovation previews, enhancement, item removal and day to dusk with AI Home Design; get the images as files',
 		defaults: { name: 'AI Home Design' },
 		usableAsTool: true,
@@ -26,6 +29,7 @@ export class AiHomeDesign implements INodeType {
 		// AI Home Design calls back only to the URL in its dashboard: no Wait for Callback here.
 		properties: actionNodeProperties(aiHomeDesignProvider, {
 			defaultOperation: 'render',
+			resourcesSince: 2,
 			inputs: [...toolProperties, ...imageProperties, ...stepProperties],
 			resultOperations: ['render', 'startProcess', 'getProcess'],
 		}),

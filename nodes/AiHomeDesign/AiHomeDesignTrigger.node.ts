@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { triggerHints } from '../shared/descriptions';
 import {
 	CALLBACK_WEBHOOKS,
 	NO_REMOTE_REGISTRATION,
@@ -34,6 +35,7 @@ export class AiHomeDesignTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'aiHomeDesignApi', required: true }],
 		webhooks: CALLBACK_WEBHOOKS,
+		hints: triggerHints(aiHomeDesignProvider),
 		properties: [
 			{
 				displayName:

@@ -9,6 +9,12 @@ export const aiHomeDesignProvider: RenderProvider = {
 	displayName: 'AI Home Design',
 	credentialType: AI_HOME_DESIGN_CREDENTIAL,
 	operations: AI_HOME_DESIGN_OPERATIONS,
+	// Node version 2 on; version 1 keeps one flat Operation list.
+	resources: [
+		{ value: 'process', name: 'Process', description: 'A tool run on photos: render photos, start on an uploaded order, get the result' },
+		{ value: 'order', name: 'Order', description: 'Photos uploaded as assets for processes to run on' },
+		{ value: 'project', name: 'Project', description: 'A listing’s address that orders are filed under' },
+	],
 	// Only `process.completed` is a result; the older products' bodies are answered 2xx and dropped.
 	parseCallback: parseAiHomeDesignEvent,
 	fetchJob: fetchAiHomeDesignProcess,

@@ -11,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { actionNodeHints, actionNodeProperties } from '../shared/descriptions';
 import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
+import { NO_REMOTE_REGISTRATION } from '../shared/trigger';
 import { finishingProperties } from './descriptions/finishing';
 import { PROCESS_OPERATIONS, inputProperties } from './descriptions/input';
 import { processingProperties } from './descriptions/processing';
@@ -23,7 +24,8 @@ export class DeepImage implements INodeType {
 		icon: { light: 'file:deepimage.svg', dark: 'file:deepimage.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle:
+			'={{ ({ process: "Process", processAndWaitBriefly: "Process and Wait Briefly", getResult: "Get Result", deleteResult: "Delete Result" })[$parameter["operation"]] }}',
 		description: 'Upscale, enhance, relight and remove or generate backgrounds of photos with Deep Image; get the images as files',
 		defaults: { name: 'Deep Image' },
 		usableAsTool: true,
@@ -38,6 +40,10 @@ export class DeepImage implements INodeType {
 			resultOperations: [...PROCESS_OPERATIONS, 'getResult'],
 		}),
 	};
+
+	// The resume webhook is a restart webhook: n8n never registers it, and Deep Image takes the
+	// URL with each job. Declared so the webhook lifecycle is complete, as n8n's lint asks.
+	webhookMethods = NO_REMOTE_REGISTRATION;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeOperation(this, deepImageProvider);

@@ -61,7 +61,7 @@ export const DEEP_IMAGE_OPERATIONS: ProviderOperation[] = [
 		'Process',
 		'/rest_api/process',
 		QUEUED_SUBMIT_TIMEOUT_MS,
-		'Process an image',
+		'Process image',
 		'Queue an image for enhancing, upscaling, background work or a preset; then wait as chosen',
 	),
 	processOperation(
@@ -69,14 +69,14 @@ export const DEEP_IMAGE_OPERATIONS: ProviderOperation[] = [
 		'Process and Wait Briefly',
 		'/rest_api/process_result',
 		WAIT_BRIEFLY_TIMEOUT_MS,
-		'Process an image and wait briefly',
+		'Process image and wait briefly',
 		'Deep Image holds the request up to about 25 s and answers with the result when ready; a longer job then continues as Wait for Result says',
 	),
 	{
 		kind: 'job',
 		value: 'getResult',
 		name: 'Get Result',
-		action: 'Get a result',
+		action: 'Get result',
 		description: 'Fetch a job’s status and, when complete, its image',
 		run: async (context, itemIndex) => await fetchDeepImageJob(context, jobIdOf(context, itemIndex), itemIndex),
 	},
@@ -84,7 +84,7 @@ export const DEEP_IMAGE_OPERATIONS: ProviderOperation[] = [
 		kind: 'data',
 		value: 'deleteResult',
 		name: 'Delete Result',
-		action: 'Delete a result',
+		action: 'Delete result',
 		description: 'Remove a finished job’s result from Deep Image',
 		run: async (context, itemIndex) => {
 			const jobId = jobIdOf(context, itemIndex);

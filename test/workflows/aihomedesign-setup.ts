@@ -34,11 +34,12 @@ export function photoItem(files: Record<string, Buffer> = { data: makePng(48, 32
 	return { json, binary };
 }
 
-/** An AI Home Design node rendering virtual staging from the item's `data`, Don't Wait; `parameters` override. */
+/** An AI Home Design node (newest version) rendering virtual staging from the item's `data`, Don't Wait; `parameters` override. */
 export function aiHomeDesignNode(parameters: IDataObject = {}, name = 'AI Home Design'): INode {
 	return createNode(AiHomeDesign, {
 		name,
 		parameters: {
+			resource: 'process',
 			operation: 'render',
 			tool: 'tool-virtual-staging',
 			space: 'living-room',

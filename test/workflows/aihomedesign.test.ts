@@ -1,9 +1,9 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { AiHomeDesignApi } from '../../credentials/AiHomeDesignApi.credentials';
 import { AiHomeDesign } from '../../nodes/AiHomeDesign/AiHomeDesign.node';
-import { chain, startNode, testCredential } from '../harness';
+import { chain, createNode, startNode, testCredential } from '../harness';
 import { PNG_SIGNATURE, makePng } from '../../simulators/png';
 import { aiHomeDesignCredentials, aiHomeDesignNode, loadTools, photoItem, useAiHomeDesignWorld } from './aihomedesign-setup';
 
@@ -204,15 +204,15 @@ describe('AI Home Design node: bad input gets a clear error', () => {
 
 describe('AI Home Design node: the steps alone', () => {
 	it('Create Project, then List Projects finds it', async () => {
-		const created = (await run({ operation: 'createProject', projectAddress: '7 Quay Road' }, [{}])).assertStatus('success').json(NODE)[0];
+		const created = (await run({ resource: 'project', operation: 'createProject', projectAddress: '7 Quay Road' }, [{}])).assertStatus('success').json(NODE)[0];
 		expect(created).toMatchObject({ id: expect.any(String), address: '7 Quay Road', input_count: 0 });
-		const listed = (await run({ operation: 'listProjects', search: 'quay', pageSize: 5 }, [{}])).assertStatus('success').json(NODE);
+		const listed = (await run({ resource: 'project', operation: 'listProjects', search: 'quay', pageSize: 5 }, [{}])).assertStatus('success').json(NODE);
 		expect(listed).toEqual([expect.objectContaining({ id: created.id, address: '7 Quay Road' })]);
 	});
 
 	it('Upload Order with a second angle and a mask, then Start Process on its assets, then Get Process fetches the result', async () => {
 		const files = { data: makePng(20, 20, 1), side: makePng(20, 20, 2), mask: makePng(20, 20, 3) };
-		const uploaded = (await run({ operation: 'uploadOrder', secondaryBinaryProperty: 'side', uploadMaskBinaryProperty: 'mask' }, [photoItem(files)])).assertStatus('success').json(NODE)[0];
+		const uploaded = (await run({ resource: 'order', operation: 'uploadOrder', secondaryBinaryProperty: 'side', uploadMaskBinaryProperty: 'mask' }, [photoItem(files)])).assertStatus('success').json(NODE)[0];
 		expect(uploaded).toMatchObject({ order_id: onlyOrder().id, asset_ids: onlyOrder().assets.map((asset) => asset.id), asset_roles: ['primary_angle', 'secondary_angle', 'mask'] });
 
 		const assetIds = uploaded.asset_ids as string[];
@@ -228,6 +228,39 @@ describe('AI Home Design node: the steps alone', () => {
 		const result = await run({ operation: 'getProcess', processId: 'ffffffffffffffffffffffff' }, [{}]);
 		result.assertStatus('error');
 		expect(result.error?.message).toMatch(/AI Home Design answered 404: Process 'ffffffffffffffffffffffff' not found/);
+	});
+});
+
+describe('AI Home Design node: version 1 (one flat Operation list) and version 2 (Resource, then Operation)', () => {
+	const renderInputs = { tool: 'tool-virtual-staging', space: 'living-room', style: 'modern', imageSource: 'binary', imageBinaryProperty: 'data', waitFor: 'none' };
+	async function runVersion(typeVersion: number, parameters: INodeParameters, inputItems: IDataObject[] = [{}]) {
+		return await world.host.runWorkflow({
+			nodes: [startNode(), createNode(AiHomeDesign, { name: NODE, typeVersion, parameters })],
+			connections: chain('Start', NODE),
+			credentials: aiHomeDesignCredentials(world.sim),
+			inputItems,
+		});
+	}
+
+	it('version 1, as workflows saved before resources: no resource; List Projects by operation, Render by default', async () => {
+		const created = (await runVersion(1, { operation: 'createProject', projectAddress: '3 Mill Lane' })).assertStatus('success').json(NODE)[0];
+		const listed = (await runVersion(1, { operation: 'listProjects', search: 'mill' })).assertStatus('success').json(NODE);
+		expect(listed).toEqual([expect.objectContaining({ id: created.id, address: '3 Mill Lane' })]);
+
+		const [rendered] = (await runVersion(1, renderInputs, [photoItem()])).assertStatus('success').json(NODE);
+		expect(rendered).toMatchObject({ status: 'pending', jobId: onlyProcess().id });
+	});
+
+	it('version 2: Project → Get Many lists; an empty node renders (Process → Render); Order alone defaults to Upload', async () => {
+		const created = (await runVersion(2, { resource: 'project', operation: 'createProject', projectAddress: '9 Dock Street' })).assertStatus('success').json(NODE)[0];
+		const listed = (await runVersion(2, { resource: 'project', operation: 'listProjects', search: 'dock' })).assertStatus('success').json(NODE);
+		expect(listed).toEqual([expect.objectContaining({ id: created.id, address: '9 Dock Street' })]);
+
+		const [rendered] = (await runVersion(2, renderInputs, [photoItem()])).assertStatus('success').json(NODE);
+		expect(rendered).toMatchObject({ status: 'pending', jobId: onlyProcess().id });
+
+		const [uploaded] = (await runVersion(2, { resource: 'order', imageSource: 'binary' }, [photoItem()])).assertStatus('success').json(NODE);
+		expect(uploaded).toMatchObject({ asset_roles: ['primary_angle'], asset_ids: [expect.any(String)] });
 	});
 });
 

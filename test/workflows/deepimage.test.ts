@@ -87,6 +87,20 @@ describe('Deep Image node: Process with every option group, Poll', () => {
 	});
 });
 
+describe('Deep Image node: Simplify', () => {
+	it('keeps Deep Image’s raw answer and the echoed request by default, and leaves both out with Simplify on', async () => {
+		const full = (await run({ preset: 'ecommerce' })).assertStatus('success').json('Deep Image')[0];
+		expect(full).toMatchObject({ status: 'completed', raw: { job: full.jobId, status: 'complete' }, request: { url: world.sim.sampleUrl(), preset: 'ecommerce' } });
+
+		const result = (await run({ preset: 'ecommerce', simplify: true })).assertStatus('success');
+		const [simplified] = result.json('Deep Image');
+		expect(simplified).toMatchObject({ provider: 'deepImage', status: 'completed', jobId: expect.any(String), outputs: [{ binaryProperty: 'data', mimeType: 'image/png' }] });
+		expect(simplified).not.toHaveProperty('raw');
+		expect(simplified).not.toHaveProperty('request');
+		expect((await result.binary('Deep Image', 'data')).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+	});
+});
+
 describe('Deep Image node: binary and storage input', () => {
 	it('uploads a binary file as multipart (file in "image", settings in "parameters"): the bytes arrive unchanged', async () => {
 		const { item, png } = photoItem();

@@ -82,10 +82,11 @@ export const finishingProperties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Output',
+		// Not "Output": that is the editor's panel. The internal name stays for saved workflows.
+		displayName: 'Result File',
 		name: 'output',
 		type: 'collection',
-		placeholder: 'Add Output Setting',
+		placeholder: 'Add Result File Setting',
 		default: {},
 		displayOptions: show,
 		options: [
