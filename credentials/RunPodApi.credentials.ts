@@ -36,7 +36,7 @@ export class RunPodApi implements ICredentialType {
 			name: 'restUrl',
 			type: 'string',
 			default: 'https://rest.runpod.io/v1',
-			description: 'Base URL of RunPod’s management REST API, used to test the key and list your endpoints',
+			description: 'Base URL of RunPod’s management REST API: the credential test and the Endpoint picker (From List) of the RunPod nodes call it. Change it only for a proxy or a local simulator.',
 		},
 		{
 			displayName: 'Webhook Secret',

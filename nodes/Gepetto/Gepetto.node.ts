@@ -11,9 +11,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { actionNodeHints, actionNodeProperties } from '../shared/descriptions';
 import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
+import { NO_REMOTE_REGISTRATION } from '../shared/trigger';
 import { designProperties } from './descriptions/design';
 import { RENDER_OPERATIONS, imageProperties } from './descriptions/image';
 import { refreshAndSkyProperties } from './descriptions/refresh';
+import { gepettoSubtitle } from './descriptions/subtitle';
 import { GEPETTO_LOAD_OPTIONS } from './lists';
 import { gepettoProvider } from './provider';
 
@@ -23,8 +25,11 @@ export class Gepetto implements INodeType {
 		name: 'gepetto',
 		icon: { light: 'file:gepetto.svg', dark: 'file:gepetto.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		// Version 2 groups the operations under a Resource (Room Photo, Job, Catalog); version 1
+		// keeps one flat Operation list, so saved workflows open unchanged.
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle: gepettoSubtitle,
 		description: 'Redesign, furnish, stage, declutter and brighten room photos with Gepetto; get the images as files',
 		defaults: { name: 'Gepetto' },
 		usableAsTool: true,
@@ -35,12 +40,16 @@ export class Gepetto implements INodeType {
 		hints: actionNodeHints(gepettoProvider),
 		properties: actionNodeProperties(gepettoProvider, {
 			defaultOperation: 'furnish',
+			resourcesSince: 2,
 			inputs: [...imageProperties, ...designProperties, ...refreshAndSkyProperties],
 			resultOperations: [...RENDER_OPERATIONS, 'getJob'],
 		}),
 	};
 
 	methods = { loadOptions: GEPETTO_LOAD_OPTIONS };
+
+	// The resume webhook is a restart webhook, which n8n never registers: nothing to do remotely.
+	webhookMethods = NO_REMOTE_REGISTRATION;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeOperation(this, gepettoProvider);

@@ -15,6 +15,7 @@ import {
 	receiveCallback,
 	triggerProperties,
 } from '../shared/trigger';
+import { triggerHints } from '../shared/descriptions';
 import { gepettoProvider } from './provider';
 
 export class GepettoTrigger implements INodeType {
@@ -34,6 +35,7 @@ export class GepettoTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'gepettoApi', required: true }],
 		webhooks: CALLBACK_WEBHOOKS,
+		hints: triggerHints(gepettoProvider),
 		properties: [
 			{
 				displayName:

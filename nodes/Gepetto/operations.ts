@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { ProviderOperation, SubmitOperation, SubmitRequest } from '../shared/provider';
+import type { ProviderOperation, ProviderResource, SubmitOperation, SubmitRequest } from '../shared/provider';
 import type { ParsedRender } from '../shared/result';
 import { pollSettings } from '../shared/wait';
 import { callGepetto } from './api';
@@ -47,11 +47,18 @@ async function submitRender(
 	return 'base64' in answer ? parseGepettoSyncResponse(answer) : parseGepettoJob('', answer);
 }
 
-function renderOperation(value: string, name: string, path: string, action: string, description: string): SubmitOperation {
+interface RenderNames {
+	name: string;
+	action: string;
+	description: string;
+}
+
+function renderOperation(value: string, path: string, { name, action, description }: RenderNames): SubmitOperation {
 	const buildBody = REQUEST_BODIES[value];
 	return {
 		kind: 'submit',
 		value,
+		resource: 'roomPhoto',
 		name,
 		action,
 		description,
@@ -67,39 +74,86 @@ export async function fetchGepettoJob(context: Parameters<typeof callGepetto>[0]
 }
 
 function listOperation(catalogue: Catalogue, name: string): ProviderOperation {
+	const things = name.replace(/^List /, '').toLowerCase();
 	return {
 		kind: 'data',
 		value: `list${catalogue[0].toUpperCase()}${catalogue.slice(1)}`,
+		resource: 'catalog',
 		name,
-		action: `List ${catalogue}`,
+		action: `List catalog ${things}`,
 		description: `Every ${CATALOGUES[catalogue].label.toLowerCase()} Gepetto offers, one item each (ID, name, English name)`,
 		run: async (context, itemIndex) =>
 			catalogueEntries(await callGepetto(context, { method: 'GET', path: CATALOGUES[catalogue].path }, itemIndex), catalogue),
 	};
 }
 
+/** What Gepetto's operations act on: a room photo to render, a job, the catalogue of choices. */
+export const GEPETTO_RESOURCES: ProviderResource[] = [
+	{ value: 'roomPhoto', name: 'Room Photo', description: 'Render a room photo: redesign, furnish, stage, declutter, brighten, upscale' },
+	{ value: 'job', name: 'Job', description: 'A render job Gepetto runs' },
+	{ value: 'catalog', name: 'Catalog', description: 'The rooms, styles, furniture and skies renders can use' },
+];
+
 /** Gepetto's operations (n8n lists them by name). */
 export const GEPETTO_OPERATIONS: ProviderOperation[] = [
-	renderOperation('redesign', 'Redesign', '/redesign', 'Redesign a room', 'Restyle a room; creativity sets how far from the photo'),
-	renderOperation('creativeRedesign', 'Creative Redesign', '/creative-redesign', 'Redesign a room creatively', 'Reimagine a room freely in a style'),
-	renderOperation('furnish', 'Furnish', '/furnish', 'Furnish a room', 'Add furniture to an empty room, for a room type or one piece'),
-	renderOperation('smartStaging', 'Smart Staging', '/smart-staging-v2', 'Stage a room', 'Stage a room automatically, no mask needed (v2, paid add-on)'),
-	renderOperation('smartStagingLegacy', 'Smart Staging (Legacy V1)', '/smart-staging', 'Stage a room with the legacy endpoint', 'The first Smart Staging endpoint, kept for old workflows (paid add-on)'),
-	renderOperation('refresh', 'Refresh', '/refresh', 'Refresh walls or floor', 'Repaint the walls or replace the floor'),
-	renderOperation('declutter', 'Declutter', '/declutter', 'Declutter a room', 'Empty a room, automatically or inside a mask'),
-	renderOperation('sunshine', 'Sunshine', '/sunshine', 'Add sunshine to a photo', 'Replace a grey sky with a sunny one'),
-	renderOperation('upscale', 'Upscale', '/upscale', 'Upscale an image', 'Raise the resolution of an image'),
+	renderOperation('redesign', '/redesign', {
+		name: 'Redesign',
+		action: 'Redesign room photo',
+		description: 'Restyle the room in a photo; creativity sets how far from the photo',
+	}),
+	renderOperation('creativeRedesign', '/creative-redesign', {
+		name: 'Creative Redesign',
+		action: 'Redesign room photo creatively',
+		description: 'Reimagine the room in a photo freely in a style',
+	}),
+	renderOperation('furnish', '/furnish', {
+		name: 'Furnish',
+		action: 'Furnish room photo',
+		description: 'Add furniture to an empty room photo, for a room type or one piece',
+	}),
+	renderOperation('smartStaging', '/smart-staging-v2', {
+		name: 'Smart Staging',
+		action: 'Stage room photo',
+		description: 'Stage a room photo automatically, no mask needed (v2, paid add-on)',
+	}),
+	renderOperation('smartStagingLegacy', '/smart-staging', {
+		name: 'Smart Staging (Legacy V1)',
+		action: 'Stage room photo with legacy endpoint',
+		description: 'The first Smart Staging endpoint, kept for old workflows (paid add-on)',
+	}),
+	renderOperation('refresh', '/refresh', {
+		name: 'Refresh',
+		action: 'Refresh walls or floor in room photo',
+		description: 'Repaint the walls or replace the floor in a room photo',
+	}),
+	renderOperation('declutter', '/declutter', {
+		name: 'Declutter',
+		action: 'Declutter room photo',
+		description: 'Empty the room in a photo, automatically or inside a mask',
+	}),
+	renderOperation('sunshine', '/sunshine', {
+		name: 'Sunshine',
+		action: 'Add sunshine to room photo',
+		description: 'Replace a grey sky in a photo with a sunny one',
+	}),
+	renderOperation('upscale', '/upscale', {
+		name: 'Upscale',
+		action: 'Upscale room photo',
+		description: 'Raise the resolution of a photo',
+	}),
 	{
 		kind: 'job',
 		value: 'getJob',
-		name: 'Get Job',
-		action: 'Get a job',
+		resource: 'job',
+		name: 'Get',
+		flatName: 'Get Job',
+		action: 'Get job',
 		description: 'Fetch a job’s status and, when done, its image',
 		run: async (context, itemIndex) =>
 			await fetchGepettoJob(context, (context.getNodeParameter('jobId', itemIndex) as string).trim(), itemIndex),
 	},
 	listOperation('rooms', 'List Rooms'),
 	listOperation('styles', 'List Styles'),
-	listOperation('furnitures', 'List Furnitures'),
+	listOperation('furnitures', 'List Furniture'),
 	listOperation('skies', 'List Skies'),
 ];

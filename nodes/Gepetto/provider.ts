@@ -1,7 +1,7 @@
 import { secretOrDerivedFromApiKey } from '../shared/callback-auth';
 import type { RenderProvider } from '../shared/provider';
 import { GEPETTO_CREDENTIAL } from './api';
-import { GEPETTO_OPERATIONS, fetchGepettoJob } from './operations';
+import { GEPETTO_OPERATIONS, GEPETTO_RESOURCES, fetchGepettoJob } from './operations';
 import { GEPETTO_PROVIDER, parseGepettoCallback } from './parser';
 
 export const gepettoProvider: RenderProvider = {
@@ -9,6 +9,7 @@ export const gepettoProvider: RenderProvider = {
 	displayName: 'Gepetto',
 	credentialType: GEPETTO_CREDENTIAL,
 	operations: GEPETTO_OPERATIONS,
+	resources: GEPETTO_RESOURCES,
 	// The callback {id, output} has no status: one with an image is a completed job.
 	parseCallback: parseGepettoCallback,
 	fetchJob: fetchGepettoJob,

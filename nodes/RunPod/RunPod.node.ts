@@ -11,8 +11,10 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { actionNodeHints, actionNodeProperties } from '../shared/descriptions';
 import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
+import { NO_REMOTE_REGISTRATION } from '../shared/trigger';
 import { inputProperties } from './descriptions/input';
 import { SUBMIT_OPERATIONS, endpointAndJobProperties } from './descriptions/operations';
+import { runPodSubtitle } from './descriptions/subtitle';
 import { searchEndpoints } from './endpoints';
 import { runPodProvider } from './provider';
 
@@ -23,10 +25,11 @@ export class RunPod implements INodeType {
 		icon: { light: 'file:runpod.svg', dark: 'file:runpod.dark.svg' },
 		group: ['transform'],
 		// Version 2 picks the endpoint with a resource locator; version 1 keeps its text field.
-		version: [1, 2],
-		defaultVersion: 2,
-		subtitle:
-			'={{ ({ run: "Run", runSync: "Run Sync", getStatus: "Get Status", cancel: "Cancel", retry: "Retry", purgeQueue: "Purge Queue", health: "Health", stream: "Stream" })[$parameter["operation"]] + ((typeof $parameter["endpointId"] === "object" ? $parameter["endpointId"].value : $parameter["endpointId"]) ? " · " + (typeof $parameter["endpointId"] === "object" ? $parameter["endpointId"].value : $parameter["endpointId"]) : "") }}',
+		// Version 3 groups the operations under a Resource (Job, Endpoint); earlier versions keep
+		// one flat Operation list, so saved workflows open unchanged.
+		version: [1, 2, 3],
+		defaultVersion: 3,
+		subtitle: runPodSubtitle,
 		description: 'Run Stable Diffusion and any other RunPod Serverless worker; get the images as files',
 		defaults: { name: 'RunPod' },
 		usableAsTool: true,
@@ -37,6 +40,7 @@ export class RunPod implements INodeType {
 		hints: actionNodeHints(runPodProvider),
 		properties: actionNodeProperties(runPodProvider, {
 			defaultOperation: 'run',
+			resourcesSince: 3,
 			target: endpointAndJobProperties,
 			inputs: inputProperties,
 			resultOperations: [...SUBMIT_OPERATIONS, 'getStatus', 'stream'],
@@ -44,6 +48,9 @@ export class RunPod implements INodeType {
 	};
 
 	methods = { listSearch: { searchEndpoints } };
+
+	// The resume webhook is a restart webhook, which n8n never registers: nothing to do remotely.
+	webhookMethods = NO_REMOTE_REGISTRATION;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeOperation(this, runPodProvider);

@@ -16,6 +16,7 @@ import {
 	receiveCallback,
 	triggerProperties,
 } from '../shared/trigger';
+import { triggerHints } from '../shared/descriptions';
 import { endpointLocator } from './descriptions/endpoint';
 import { searchEndpoints } from './endpoints';
 import { runPodProvider } from './provider';
@@ -38,6 +39,7 @@ export class RunPodTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'runPodApi', required: true }],
 		webhooks: CALLBACK_WEBHOOKS,
+		hints: triggerHints(runPodProvider),
 		properties: [
 			{
 				displayName:

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { ProviderOperation } from '../shared/provider';
+import type { ProviderOperation, ProviderResource } from '../shared/provider';
 import { callRunPod } from './api';
 import { parseRunPodJob } from './parser';
 import { buildRunBody } from './request';
@@ -15,28 +15,41 @@ function jobCall(method: 'GET' | 'POST', route: string) {
 		parseRunPodJob(await callRunPod(context, { method, path: `/${route}/${jobIdOf(context, itemIndex)}` }, itemIndex));
 }
 
-/** RunPod's operations, in the order of the Operation drop-down (n8n lists them by name). */
+/** What RunPod's operations act on: a job, or the endpoint that runs the jobs. */
+export const RUNPOD_RESOURCES: ProviderResource[] = [
+	{ value: 'job', name: 'Job', description: 'Run a job on a serverless endpoint, or read, cancel, retry one' },
+	{ value: 'endpoint', name: 'Endpoint', description: 'A serverless endpoint’s health and queue' },
+];
+
+/**
+ * RunPod's operations (n8n lists them by name). `flatName` keeps the names node versions before
+ * resources show in their one Operation list.
+ */
 export const RUNPOD_OPERATIONS: ProviderOperation[] = [
 	{
 		kind: 'job',
 		value: 'cancel',
+		resource: 'job',
 		name: 'Cancel',
-		action: 'Cancel a job',
+		action: 'Cancel job',
 		description: 'Stop a queued or running job',
 		run: jobCall('POST', 'cancel'),
 	},
 	{
 		kind: 'job',
 		value: 'getStatus',
+		resource: 'job',
 		name: 'Get Status',
-		action: 'Get the status of a job',
+		action: 'Get job status',
 		description: 'Fetch a job’s status and, when done, its images',
 		run: jobCall('GET', 'status'),
 	},
 	{
 		kind: 'data',
 		value: 'health',
-		name: 'Health',
+		resource: 'endpoint',
+		name: 'Get Health',
+		flatName: 'Health',
 		action: 'Get endpoint health',
 		description: 'Count the endpoint’s jobs and workers',
 		run: async (context, itemIndex) => await callRunPod(context, { method: 'GET', path: '/health' }, itemIndex),
@@ -44,25 +57,28 @@ export const RUNPOD_OPERATIONS: ProviderOperation[] = [
 	{
 		kind: 'data',
 		value: 'purgeQueue',
+		resource: 'endpoint',
 		name: 'Purge Queue',
-		action: 'Purge the queue',
+		action: 'Purge endpoint queue',
 		description: 'Remove every job still waiting in the endpoint’s queue',
 		run: async (context, itemIndex) => await callRunPod(context, { method: 'POST', path: '/purge-queue' }, itemIndex),
 	},
 	{
 		kind: 'job',
 		value: 'retry',
+		resource: 'job',
 		name: 'Retry',
-		action: 'Retry a job',
+		action: 'Retry job',
 		description: 'Queue a failed or timed-out job again under the same ID',
 		run: jobCall('POST', 'retry'),
 	},
 	{
 		kind: 'submit',
 		value: 'run',
+		resource: 'job',
 		name: 'Run',
-		action: 'Run a job',
-		description: 'Queue a job and poll, wait for its callback, or return at once',
+		action: 'Run job',
+		description: 'Queue a job on the endpoint and poll, wait for its callback, or return at once',
 		offersWaitChoice: true,
 		async submit(context, { itemIndex, callbackUrl }) {
 			const body = await buildRunBody(context, itemIndex, 'run', callbackUrl);
@@ -72,8 +88,9 @@ export const RUNPOD_OPERATIONS: ProviderOperation[] = [
 	{
 		kind: 'submit',
 		value: 'runSync',
+		resource: 'job',
 		name: 'Run Sync',
-		action: 'Run a job and wait for the answer',
+		action: 'Run job and wait for result',
 		description: 'Run a job in one request that answers when it is done (short jobs)',
 		// RunPod already waited for the job; one still running then is polled until done.
 		offersWaitChoice: false,
@@ -92,7 +109,9 @@ export const RUNPOD_OPERATIONS: ProviderOperation[] = [
 	{
 		kind: 'job',
 		value: 'stream',
-		name: 'Stream',
+		resource: 'job',
+		name: 'Stream Output',
+		flatName: 'Stream',
 		action: 'Stream job output',
 		description: 'Fetch the output chunks a streaming worker has produced so far',
 		async run(context, itemIndex) {

@@ -1,7 +1,7 @@
 import { secretOrDerivedFromApiKey } from '../shared/callback-auth';
 import type { RenderProvider } from '../shared/provider';
 import { RUNPOD_CREDENTIAL, callRunPod } from './api';
-import { RUNPOD_OPERATIONS } from './operations';
+import { RUNPOD_OPERATIONS, RUNPOD_RESOURCES } from './operations';
 import { RUNPOD_PROVIDER, parseRunPodJob } from './parser';
 
 export const runPodProvider: RenderProvider = {
@@ -9,6 +9,7 @@ export const runPodProvider: RenderProvider = {
 	displayName: 'RunPod',
 	credentialType: RUNPOD_CREDENTIAL,
 	operations: RUNPOD_OPERATIONS,
+	resources: RUNPOD_RESOURCES,
 	parseCallback: parseRunPodJob,
 	async fetchJob(context, jobId, itemIndex) {
 		const body = await callRunPod(context, { method: 'GET', path: `/status/${encodeURIComponent(jobId)}` }, itemIndex);

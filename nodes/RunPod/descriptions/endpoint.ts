@@ -24,7 +24,6 @@ export function endpointLocator(extra: Partial<INodeProperties> = {}): INodeProp
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				placeholder: 'Select an endpoint...',
 				typeOptions: { searchListMethod: 'searchEndpoints', searchable: true },
 			},
 			{
@@ -61,7 +60,7 @@ export function endpointLocator(extra: Partial<INodeProperties> = {}): INodeProp
 	} as INodeProperties;
 }
 
-/** The action node's endpoint: a text field in version 1, the resource locator from version 2. */
+/** The action node's endpoint: a text field in version 1, the resource locator from version 2 on. */
 export const endpointProperties: INodeProperties[] = [
 	{
 		displayName: 'Endpoint ID',
@@ -73,5 +72,5 @@ export const endpointProperties: INodeProperties[] = [
 		description: 'ID of your serverless endpoint, shown on its page in the RunPod console (Serverless → your endpoint)',
 		displayOptions: { show: { '@version': [1] } },
 	},
-	endpointLocator({ displayOptions: { show: { '@version': [2] } } }),
+	endpointLocator({ displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } } }),
 ];

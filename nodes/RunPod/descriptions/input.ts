@@ -9,7 +9,7 @@ const forSubmit = (extra: Record<string, unknown[]> = {}) => ({
 
 export const inputProperties: INodeProperties[] = [
 	{
-		displayName: 'Input',
+		displayName: 'Worker Input',
 		name: 'inputType',
 		type: 'options',
 		noDataExpression: true,
@@ -36,6 +36,7 @@ export const inputProperties: INodeProperties[] = [
 			},
 		],
 		default: 'txt2img',
+		description: 'What the job sends your worker as its input',
 		displayOptions: forSubmit(),
 	},
 	{
@@ -102,7 +103,7 @@ export const inputProperties: INodeProperties[] = [
 		name: 'initImageUrl',
 		type: 'string',
 		default: '',
-		placeholder: 'https://example.com/room.jpg',
+		placeholder: 'e.g. https://example.com/room.jpg',
 		displayOptions: forSubmit({ inputType: ['img2img'], initImageSource: ['url'] }),
 	},
 	{
@@ -142,7 +143,7 @@ export const inputProperties: INodeProperties[] = [
 			{ displayName: 'Inpaint at Full Resolution', name: 'inpaint_full_res', type: 'boolean', default: false, description: 'Whether to inpaint the masked area at full resolution (img2img with a mask)' },
 			{ displayName: 'Inpainting Fill', name: 'inpainting_fill', type: 'options', options: [ { name: 'Fill', value: 0 }, { name: 'Original', value: 1 }, { name: 'Latent Noise', value: 2 }, { name: 'Latent Nothing', value: 3 } ], default: 1, description: 'What masked areas start from (img2img with a mask)' },
 			{ displayName: 'Override Settings (JSON)', name: 'override_settings', type: 'json', default: '{}', description: 'A1111 settings for this job only, e.g. {"sd_model_checkpoint": "realisticVision"}' },
-			{ displayName: 'Restore Faces', name: 'restore_faces', type: 'boolean', default: false },
+			{ displayName: 'Restore Faces', name: 'restore_faces', type: 'boolean', default: false, description: 'Whether to let A1111 repair faces after generating' },
 			{ displayName: 'Sampler', name: 'sampler_name', type: 'string', default: 'DPM++ 2M Karras', description: 'A1111 sampler name, e.g. Euler a, DPM++ SDE Karras' },
 			{ displayName: 'Seed', name: 'seed', type: 'number', default: -1, description: 'Fixed seed for repeatable images; -1 picks a random one' },
 			{ displayName: 'Steps', name: 'steps', type: 'number', typeOptions: { minValue: 1, maxValue: 150 }, default: 20, description: 'Sampling steps' },
@@ -152,7 +153,7 @@ export const inputProperties: INodeProperties[] = [
 	},
 	...comfyUiProperties,
 	{
-		displayName: 'Input (JSON)',
+		displayName: 'Worker Input (JSON)',
 		name: 'rawInput',
 		type: 'json',
 		default: '{\n  "prompt": "a cozy reading nook"\n}',
