@@ -5,6 +5,7 @@ import { actionNodeProperties } from '../shared/descriptions';
 import { executeOperation } from '../shared/router';
 import { imageProperties } from './descriptions/images';
 import { stepProperties } from './descriptions/steps';
+import { aiHomeDesignSubtitle } from './descriptions/subtitle';
 import { toolProperties } from './descriptions/tool';
 import { AI_HOME_DESIGN_LOAD_OPTIONS } from './lists';
 import { aiHomeDesignProvider } from './provider';
@@ -18,8 +19,7 @@ export class AiHomeDesign implements INodeType {
 		// Version 2 groups the operations under a Resource; version 1 keeps one flat Operation list.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle:
-			'={{ $parameter["resource"] ? ({ render: "Render", startProcess: "Start", getProcess: "Get", uploadOrder: "Upload", createProject: "Create", listProjects: "Get Many" })[$parameter["operation"]] + ": " + ({ process: "Process", order: "Order", project: "Project" })[$parameter["resource"]] : ({ render: "Render", startProcess: "Start Process", getProcess: "Get Process", uploadOrder: "Upload Order", createProject: "Create Project", listProjects: "List Projects" })[$parameter["operation"]] }}',
+		subtitle: aiHomeDesignSubtitle,
 		description: 'Virtual staging, restaging, renovation previews, enhancement, item removal and day to dusk with AI Home Design; get the images as files',
 		defaults: { name: 'AI Home Design' },
 		usableAsTool: true,

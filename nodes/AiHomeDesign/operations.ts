@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isPlainObject } from '../shared/payload';
-import type { ProviderOperation, SubmitRequest } from '../shared/provider';
+import type { ProviderOperation, ProviderResource, SubmitRequest } from '../shared/provider';
 import type { ParsedRender } from '../shared/result';
 import { callAiHomeDesign, unwrapAnswer } from './api';
 import { parseAiHomeDesignProcess } from './parser';
@@ -82,6 +82,13 @@ async function startOnOrder(context: IExecuteFunctions, { itemIndex }: SubmitReq
 	const started = await startProcess(context, itemIndex, body);
 	return startedRender(started.processId, { tool, order_id: orderId, asset_map: assetMap, widgets, ...(started.processGroupId ? { process_group_id: started.processGroupId } : {}) });
 }
+
+/** What the operations act on: the Resource drop-down of node version 2 on. */
+export const AI_HOME_DESIGN_RESOURCES: ProviderResource[] = [
+	{ value: 'process', name: 'Process', description: 'A tool run on photos: render photos, start on an uploaded order, get the result' },
+	{ value: 'order', name: 'Order', description: 'Photos uploaded as assets for processes to run on' },
+	{ value: 'project', name: 'Project', description: 'A listing’s address that orders are filed under' },
+];
 
 export const AI_HOME_DESIGN_OPERATIONS: ProviderOperation[] = [
 	{

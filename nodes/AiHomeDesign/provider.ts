@@ -1,6 +1,6 @@
 import type { RenderProvider } from '../shared/provider';
 import { AI_HOME_DESIGN_CREDENTIAL } from './api';
-import { AI_HOME_DESIGN_OPERATIONS } from './operations';
+import { AI_HOME_DESIGN_OPERATIONS, AI_HOME_DESIGN_RESOURCES } from './operations';
 import { AI_HOME_DESIGN_PROVIDER, parseAiHomeDesignEvent } from './parser';
 import { fetchAiHomeDesignProcess } from './steps';
 
@@ -10,11 +10,7 @@ export const aiHomeDesignProvider: RenderProvider = {
 	credentialType: AI_HOME_DESIGN_CREDENTIAL,
 	operations: AI_HOME_DESIGN_OPERATIONS,
 	// Node version 2 on; version 1 keeps one flat Operation list.
-	resources: [
-		{ value: 'process', name: 'Process', description: 'A tool run on photos: render photos, start on an uploaded order, get the result' },
-		{ value: 'order', name: 'Order', description: 'Photos uploaded as assets for processes to run on' },
-		{ value: 'project', name: 'Project', description: 'A listing’s address that orders are filed under' },
-	],
+	resources: AI_HOME_DESIGN_RESOURCES,
 	// Only `process.completed` is a result; the older products' bodies are answered 2xx and dropped.
 	parseCallback: parseAiHomeDesignEvent,
 	fetchJob: fetchAiHomeDesignProcess,

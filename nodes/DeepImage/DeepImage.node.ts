@@ -15,6 +15,7 @@ import { NO_REMOTE_REGISTRATION } from '../shared/trigger';
 import { finishingProperties } from './descriptions/finishing';
 import { PROCESS_OPERATIONS, inputProperties } from './descriptions/input';
 import { processingProperties } from './descriptions/processing';
+import { deepImageSubtitle } from './descriptions/subtitle';
 import { deepImageProvider } from './provider';
 
 export class DeepImage implements INodeType {
@@ -24,8 +25,7 @@ export class DeepImage implements INodeType {
 		icon: { light: 'file:deepimage.svg', dark: 'file:deepimage.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle:
-			'={{ ({ process: "Process", processAndWaitBriefly: "Process and Wait Briefly", getResult: "Get Result", deleteResult: "Delete Result" })[$parameter["operation"]] }}',
+		subtitle: deepImageSubtitle,
 		description: 'Upscale, enhance, relight and remove or generate backgrounds of photos with Deep Image; get the images as files',
 		defaults: { name: 'Deep Image' },
 		usableAsTool: true,

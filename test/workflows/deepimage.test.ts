@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { DeepImageApi } from '../../credentials/DeepImageApi.credentials';
 import { chain, startNode, testCredential } from '../harness';
@@ -162,7 +163,7 @@ describe('Deep Image node: Process and Wait Briefly, Don’t Wait, Get Result, D
 		expect(webhook.searchParams.get('ref')).toBe('order-1');
 		expect(webhook.searchParams.get('sig')).toMatch(/^[0-9a-f]{64}$/);
 
-		await new Promise((resolve) => setTimeout(resolve, 400));
+		await sleep(400);
 		const fetched = (await run({ operation: 'getResult', jobId: submitted.jobId })).assertStatus('success');
 		expect(fetched.json('Deep Image')[0]).toMatchObject({ jobId: submitted.jobId, status: 'completed', outputs: [{ binaryProperty: 'data' }] });
 
