@@ -2,10 +2,11 @@
  * The RunPod nodes as the editor lays them out since version 3 (Resource, Simplify, hints), the
  * examples npm start loads, and older node versions running as before.
  */
-import { readFileSync } from 'fs';
-import path from 'path';
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
+import example1 from '../../examples/1-runpod-wait-for-callback-email.json';
+import example2a from '../../examples/2a-runpod-submit-dont-wait.json';
+import example2b from '../../examples/2b-runpod-trigger-to-slack.json';
 import { chain, createNode, startNode } from '../harness';
 import { RunPod } from '../../nodes/RunPod/RunPod.node';
 import { ENDPOINT_ID, runPodCredentials, runPodNode, useRunPodWorld } from './runpod-setup';
@@ -13,12 +14,12 @@ import { ENDPOINT_ID, runPodCredentials, runPodNode, useRunPodWorld } from './ru
 const world = useRunPodWorld();
 
 /** A render-hooks node of an example workflow, without its credential reference (the harness gives one). */
-function exampleNode(file: string, type: string): INode {
-	const workflow = JSON.parse(readFileSync(path.join(__dirname, '../../examples', file), 'utf8')) as { nodes: INode[] };
-	const node = workflow.nodes.find((candidate) => candidate.type === `n8n-nodes-render-hooks.${type}`);
-	if (!node) throw new Error(`${file} has no ${type} node`);
-	const { credentials: _reference, ...withoutCredentials } = node;
-	return withoutCredentials;
+function exampleNode(workflow: { nodes: unknown[] }, type: string): INode {
+	const node = (workflow.nodes as INode[]).find((candidate) => candidate.type === `n8n-nodes-render-hooks.${type}`);
+	if (!node) throw new Error(`the example has no ${type} node`);
+	const copy = structuredClone(node);
+	delete copy.credentials;
+	return copy;
 }
 
 const runOne = async (node: INode, inputItems: IDataObject[] = [{}]) =>
@@ -31,7 +32,7 @@ const runOne = async (node: INode, inputItems: IDataObject[] = [{}]) =>
 
 describe('RunPod examples at the current node versions', () => {
 	it('example 1 (Run, Wait for Callback) waits, hints that callbacks to localhost need WEBHOOK_URL, and resumes with the image', async () => {
-		const node = exampleNode('1-runpod-wait-for-callback-email.json', 'runPod');
+		const node = exampleNode(example1, 'runPod');
 		expect([node.typeVersion, node.parameters.resource]).toEqual([new RunPod().description.defaultVersion, 'job']);
 
 		const waiting = (await runOne(node, [{ body: { prompt: 'a loft', listing: 'loft-7' } }])).assertStatus('waiting');
@@ -52,13 +53,13 @@ describe('RunPod examples at the current node versions', () => {
 
 	it("example 2a (Run, Don't Wait) reaches the RunPod Trigger of example 2b with its result", async () => {
 		const trigger = await world.host.activateTrigger({
-			nodes: [exampleNode('2b-runpod-trigger-to-slack.json', 'runPodTrigger')],
+			nodes: [exampleNode(example2b, 'runPodTrigger')],
 			connections: {},
 			credentials: runPodCredentials(world.sim),
 			triggerNode: 'RunPod Trigger',
 		});
 		try {
-			const submitter = exampleNode('2a-runpod-submit-dont-wait.json', 'runPod');
+			const submitter = exampleNode(example2a, 'runPod');
 			submitter.parameters.callbackUrl = trigger.url();
 			const submitted = (await runOne(submitter, [{ body: { prompt: 'a kitchen', listing: 'k-1' } }])).assertStatus('success');
 			expect(submitted.json('RunPod')[0]).toMatchObject({ status: 'pending', correlationId: 'k-1' });
@@ -92,7 +93,7 @@ describe('RunPod Simplify', () => {
 });
 
 describe('RunPod node versions', () => {
-	const health = async (typeVersion: number, parameters: IDataObject) => {
+	const health = async (typeVersion: number, parameters: INodeParameters) => {
 		const node = createNode(RunPod, { name: 'RunPod', typeVersion, parameters });
 		return (await runOne(node)).assertStatus('success').json('RunPod')[0];
 	};
