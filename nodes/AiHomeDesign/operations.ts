@@ -1,14 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isPlainObject } from '../shared/payload';
 import type { ProviderOperation, ProviderResource, SubmitRequest } from '../shared/provider';
 import type { ParsedRender } from '../shared/result';
-import { callAiHomeDesign, unwrapAnswer } from './api';
 import { parseAiHomeDesignProcess } from './parser';
 import { renderFiles, toolWidgets, uploadFiles } from './request';
 import type { ProcessStart } from './steps';
-import { chainStep, createProject, fetchAiHomeDesignProcess, startProcess, uploadOrder } from './steps';
+import { chainStep, createProject, fetchAiHomeDesignProcess, listProjects, startProcess, uploadOrder } from './steps';
 import { documentedTool, inputKey } from './tools';
 
 const text = (context: IExecuteFunctions, name: string, itemIndex: number) =>
@@ -118,15 +116,8 @@ export const AI_HOME_DESIGN_OPERATIONS: ProviderOperation[] = [
 		name: 'Get Many',
 		flatName: 'List Projects',
 		action: 'Get many projects',
-		description: 'Get a page of projects, one item per project',
-		run: async (context, itemIndex) => {
-			const qs: IDataObject = { page: context.getNodeParameter('page', itemIndex, 1), limit: context.getNodeParameter('pageSize', itemIndex, 30), sort: context.getNodeParameter('sort', itemIndex, 'desc') };
-			const search = text(context, 'search', itemIndex);
-			if (search) qs.s = search;
-			const answer = unwrapAnswer(await callAiHomeDesign(context, { method: 'GET', path: '/project', qs }, itemIndex));
-			const list = Array.isArray(answer) ? answer : isPlainObject(answer) && Array.isArray(answer.projects) ? answer.projects : [];
-			return list.filter(isPlainObject);
-		},
+		description: 'Get projects, one item per project',
+		run: listProjects,
 	},
 	{
 		kind: 'data',

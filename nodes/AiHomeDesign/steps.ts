@@ -17,6 +17,37 @@ export async function createProject(context: IExecuteFunctions, itemIndex: numbe
 	return answer;
 }
 
+/** The API's largest page of projects. */
+const MAX_PROJECT_PAGE = 30;
+
+async function projectPage(context: IExecuteFunctions, itemIndex: number, qs: IDataObject): Promise<IDataObject[]> {
+	const answer = unwrapAnswer(await callAiHomeDesign(context, { method: 'GET', path: '/project', qs }, itemIndex));
+	const list = Array.isArray(answer) ? answer : isPlainObject(answer) && Array.isArray(answer.projects) ? answer.projects : [];
+	return list.filter(isPlainObject);
+}
+
+/**
+ * Projects, one item each. Version 1 reads the page asked for; from version 2, as n8n's Get Many:
+ * every page (Return All) or pages up to Limit. A short page is the last.
+ */
+export async function listProjects(context: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const search = String(context.getNodeParameter('search', itemIndex, '') ?? '').trim();
+	const query: IDataObject = { sort: context.getNodeParameter('sort', itemIndex, 'desc'), ...(search ? { s: search } : {}) };
+	if (context.getNode().typeVersion < 2) {
+		const page = { page: context.getNodeParameter('page', itemIndex, 1), limit: context.getNodeParameter('pageSize', itemIndex, MAX_PROJECT_PAGE) };
+		return await projectPage(context, itemIndex, { ...page, ...query });
+	}
+	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Infinity : (context.getNodeParameter('limit', itemIndex, 50) as number);
+	const projects: IDataObject[] = [];
+	for (let page = 1; projects.length < limit; page++) {
+		const found = await projectPage(context, itemIndex, { page, limit: MAX_PROJECT_PAGE, ...query });
+		projects.push(...found);
+		if (found.length < MAX_PROJECT_PAGE) break;
+	}
+	return projects.slice(0, limit);
+}
+
 export async function uploadOrder(
 	context: IExecuteFunctions,
 	itemIndex: number,

@@ -203,10 +203,10 @@ describe('AI Home Design node: bad input gets a clear error', () => {
 });
 
 describe('AI Home Design node: the steps alone', () => {
-	it('Create Project, then List Projects finds it', async () => {
+	it('Project → Create, then Get Many finds it', async () => {
 		const created = (await run({ resource: 'project', operation: 'createProject', projectAddress: '7 Quay Road' }, [{}])).assertStatus('success').json(NODE)[0];
 		expect(created).toMatchObject({ id: expect.any(String), address: '7 Quay Road', input_count: 0 });
-		const listed = (await run({ resource: 'project', operation: 'listProjects', search: 'quay', pageSize: 5 }, [{}])).assertStatus('success').json(NODE);
+		const listed = (await run({ resource: 'project', operation: 'listProjects', search: 'quay', limit: 5 }, [{}])).assertStatus('success').json(NODE);
 		expect(listed).toEqual([expect.objectContaining({ id: created.id, address: '7 Quay Road' })]);
 	});
 
@@ -222,6 +222,24 @@ describe('AI Home Design node: the steps alone', () => {
 		await sleep(300);
 		const fetched = (await run({ operation: 'getProcess', processId: started.jobId }, [{}])).assertStatus('success');
 		expect(fetched.json(NODE)[0]).toMatchObject({ jobId: started.jobId, status: 'completed', outputs: [{ binaryProperty: 'data' }] });
+	});
+
+	it('Project → Get Many: every page with Return All, pages up to Limit; version 1 reads the page asked for', async () => {
+		for (let n = 1; n <= 35; n++) {
+			const created = await fetch(`${world.sim.baseUrl}/project`, { method: 'POST', headers: { 'x-api-key': world.sim.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ address: `${n} Long Road` }) });
+			expect(created.status).toBe(201);
+		}
+		const pagesRead = async (parameters: IDataObject) => {
+			const before = calls('listProjects').length;
+			const listed = (await run({ resource: 'project', operation: 'listProjects', ...parameters }, [{}])).assertStatus('success').json(NODE);
+			return { addresses: listed.map((project) => project.address), pages: calls('listProjects').length - before };
+		};
+		expect(await pagesRead({ returnAll: true, sort: 'asc' })).toEqual({ addresses: Array.from({ length: 35 }, (_, n) => `${n + 1} Long Road`), pages: 2 });
+		expect(await pagesRead({ limit: 3 })).toEqual({ addresses: ['35 Long Road', '34 Long Road', '33 Long Road'], pages: 1 });
+		expect((await pagesRead({ limit: 31 })).pages).toBe(2);
+
+		const secondPage = (await run({}, [{}], {}, { typeVersion: 1, parameters: { operation: 'listProjects', page: 2, pageSize: 30 } })).assertStatus('success').json(NODE);
+		expect(secondPage.map((project) => project.address)).toEqual(['5 Long Road', '4 Long Road', '3 Long Road', '2 Long Road', '1 Long Road']);
 	});
 
 	it('Get Process of an unknown id: 404', async () => {

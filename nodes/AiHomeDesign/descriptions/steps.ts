@@ -2,6 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { PROCESS_OPERATIONS } from './tool';
 
+// Version 2 (resources) lists projects as n8n's Get Many does (Return All, Limit); version 1 by page.
+const SINCE_RESOURCES = { '@version': [{ _cnd: { gte: 2 } }] };
+const BEFORE_RESOURCES = { '@version': [{ _cnd: { lt: 2 } }] };
+
 /** The inputs of the single steps: order and assets, process, project list, upload options. */
 export const stepProperties: INodeProperties[] = [
 	{
@@ -42,12 +46,29 @@ export const stepProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['getProcess'] } },
 	},
 	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show: { operation: ['listProjects'], ...SINCE_RESOURCES } },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { operation: ['listProjects'], returnAll: [false], ...SINCE_RESOURCES } },
+	},
+	{
 		displayName: 'Page',
 		name: 'page',
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 1,
-		displayOptions: { show: { operation: ['listProjects'] } },
+		displayOptions: { show: { operation: ['listProjects'], ...BEFORE_RESOURCES } },
 	},
 	{
 		displayName: 'Page Size',
@@ -56,7 +77,7 @@ export const stepProperties: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 30 },
 		default: 30,
 		description: 'Projects per page, at most 30',
-		displayOptions: { show: { operation: ['listProjects'] } },
+		displayOptions: { show: { operation: ['listProjects'], ...BEFORE_RESOURCES } },
 	},
 	{
 		displayName: 'Sort',
