@@ -87,7 +87,7 @@ describe('Gepetto node: Poll, Don’t Wait, Get Job', () => {
 		expect(webhook.searchParams.get('ref')).toBe('order-1');
 
 		await new Promise((resolve) => setTimeout(resolve, 300));
-		const fetched = (await run({ operation: 'getJob', jobId: submitted.jobId })).assertStatus('success');
+		const fetched = (await run({ resource: 'job', operation: 'getJob', jobId: submitted.jobId })).assertStatus('success');
 		expect(fetched.json('Gepetto')[0]).toMatchObject({ jobId: submitted.jobId, status: 'completed', outputs: [{ binaryProperty: 'data' }] });
 	});
 
@@ -119,7 +119,7 @@ describe('Gepetto node: lists and drop-downs', () => {
 		['listFurnitures', 'sofa', 'Sofa'],
 		['listSkies', 'sunset', 'Sunset'],
 	])('%s returns one item per entry', async (operation, id, english) => {
-		const items = (await run({ operation })).assertStatus('success').json('Gepetto');
+		const items = (await run({ resource: 'catalog', operation })).assertStatus('success').json('Gepetto');
 		expect(items.length).toBeGreaterThan(2);
 		expect(items).toContainEqual(expect.objectContaining({ id, 'name-en': english }));
 	});

@@ -203,11 +203,11 @@ describe('RunPod node: other operations', () => {
 	});
 
 	it('Health and Purge Queue return RunPod’s answers', async () => {
-		const health = (await run({ operation: 'health' })).assertStatus('success').json('RunPod')[0];
+		const health = (await run({ resource: 'endpoint', operation: 'health' })).assertStatus('success').json('RunPod')[0];
 		expect(health).toMatchObject({ jobs: { completed: expect.any(Number) }, workers: { idle: expect.any(Number) } });
 		world.sim.setFaults({ stall: true });
 		await run({ waitFor: 'none' });
-		const purged = (await run({ operation: 'purgeQueue' })).assertStatus('success').json('RunPod')[0];
+		const purged = (await run({ resource: 'endpoint', operation: 'purgeQueue' })).assertStatus('success').json('RunPod')[0];
 		expect(purged).toMatchObject({ removed: 1 });
 	});
 });
@@ -236,7 +236,7 @@ describe('RunPod node: errors say what to fix and lose nothing', () => {
 
 	it('5xx answers are retried a bounded number of times, then fail with the count', async () => {
 		world.sim.setFaults({ failNext: 20 });
-		const result = await run({ operation: 'health' });
+		const result = await run({ resource: 'endpoint', operation: 'health' });
 		result.assertStatus('error');
 		expect(result.error?.message).toMatch(/answered 500 \(after 4 retries\): Internal Server Error/);
 		expect(world.sim.requests).toHaveLength(5);
@@ -252,7 +252,7 @@ describe('RunPod node: errors say what to fix and lose nothing', () => {
 	});
 
 	it('an unreachable API is reported with the network error, not retried forever', async () => {
-		const result = await run({ operation: 'health' }, [{}], runPodCredentials(world.sim, { baseUrl: 'http://127.0.0.1:9/v2' }));
+		const result = await run({ resource: 'endpoint', operation: 'health' }, [{}], runPodCredentials(world.sim, { baseUrl: 'http://127.0.0.1:9/v2' }));
 		result.assertStatus('error');
 		expect(result.error?.message).toBe('RunPod could not be reached: The service refused the connection - perhaps it is offline');
 		expect(result.error?.description).toMatch(/127.0.0.1:9.*ECONNREFUSED.*check the URL in the credential/);
@@ -260,7 +260,7 @@ describe('RunPod node: errors say what to fix and lose nothing', () => {
 
 	it('an answer that is not JSON is reported as such', async () => {
 		world.sim.setFaults({ garbageNext: 1 });
-		const result = await run({ operation: 'health' });
+		const result = await run({ resource: 'endpoint', operation: 'health' });
 		result.assertStatus('error');
 		expect(result.error?.message).toMatch(/not JSON/);
 	});
