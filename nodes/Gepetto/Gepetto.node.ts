@@ -13,7 +13,7 @@ import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
 import { NO_REMOTE_REGISTRATION } from '../shared/trigger';
 import { designProperties } from './descriptions/design';
-import { RENDER_OPERATIONS, imageProperties } from './descriptions/image';
+import { RENDER_OPERATIONS, imageProperties, jobIdProperty } from './descriptions/image';
 import { refreshAndSkyProperties } from './descriptions/refresh';
 import { gepettoSubtitle } from './descriptions/subtitle';
 import { GEPETTO_LOAD_OPTIONS } from './lists';
@@ -41,6 +41,7 @@ export class Gepetto implements INodeType {
 		properties: actionNodeProperties(gepettoProvider, {
 			defaultOperation: 'furnish',
 			resourcesSince: 2,
+			target: [jobIdProperty],
 			inputs: [...imageProperties, ...designProperties, ...refreshAndSkyProperties],
 			resultOperations: [...RENDER_OPERATIONS, 'getJob'],
 		}),

@@ -15,7 +15,7 @@ export const RENDER_OPERATIONS = [
 
 const URL_ONLY_HINT = 'Gepetto downloads images itself and has no upload: give a public http(s) URL, not a file from an earlier node';
 
-/** The photo of every render operation, the optional masks, and Get Job's id. */
+/** The photo of every render operation and the optional masks. */
 export const imageProperties: INodeProperties[] = [
 	{
 		displayName: 'Image URL',
@@ -60,14 +60,16 @@ export const imageProperties: INodeProperties[] = [
 		hint: URL_ONLY_HINT,
 		displayOptions: { show: { operation: ['declutter'], declutterMode: ['manual'] } },
 	},
-	{
-		displayName: 'Job ID',
-		name: 'jobId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. Zp3kq8Lr2VxY7mN1cT0a',
-		description: 'ID of the job, as a render operation or the Gepetto Trigger returned it (jobId)',
-		displayOptions: { show: { operation: ['getJob'] } },
-	},
 ];
+
+/** What Get Job acts on: right under the operation. */
+export const jobIdProperty: INodeProperties = {
+	displayName: 'Job ID',
+	name: 'jobId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. Zp3kq8Lr2VxY7mN1cT0a',
+	description: 'ID of the job, as a render operation or the Gepetto Trigger returned it (jobId)',
+	displayOptions: { show: { operation: ['getJob'] } },
+};
