@@ -7,7 +7,7 @@ import { imageProperties } from './descriptions/images';
 import { stepProperties } from './descriptions/steps';
 import { aiHomeDesignSubtitle } from './descriptions/subtitle';
 import { toolProperties } from './descriptions/tool';
-import { AI_HOME_DESIGN_LOAD_OPTIONS } from './lists';
+import { AI_HOME_DESIGN_LOAD_OPTIONS, searchProjects } from './lists';
 import { aiHomeDesignProvider } from './provider';
 
 export class AiHomeDesign implements INodeType {
@@ -35,7 +35,7 @@ export class AiHomeDesign implements INodeType {
 		}),
 	};
 
-	methods = { loadOptions: AI_HOME_DESIGN_LOAD_OPTIONS };
+	methods = { loadOptions: AI_HOME_DESIGN_LOAD_OPTIONS, listSearch: { searchProjects } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeOperation(this, aiHomeDesignProvider);

@@ -1,8 +1,9 @@
-import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
 import { isPlainObject } from '../shared/payload';
 import { providerCredentials } from '../shared/transport';
 import { AI_HOME_DESIGN_CREDENTIAL, AI_HOME_DESIGN_DEFAULT_CATALOGUE_URL } from './api';
+import { MAX_PROJECT_PAGE, projectPage } from './steps';
 import { DOCUMENTED_TOOLS, documentedTool } from './tools';
 
 const CATALOGUE_TIMEOUT_MS = 10_000;
@@ -39,3 +40,19 @@ export const AI_HOME_DESIGN_LOAD_OPTIONS = {
 		}
 	},
 };
+
+/**
+ * The account's projects for the Existing Project picker, newest first, named by address. The
+ * filter is AI Home Design's own address search; a full page means there may be another.
+ */
+export async function searchProjects(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const page = Number(paginationToken) || 1;
+	const search = (filter ?? '').trim();
+	const projects = await projectPage(this, 0, { page, limit: MAX_PROJECT_PAGE, sort: 'desc', ...(search ? { s: search } : {}) });
+	return {
+		results: projects
+			.filter((project) => typeof project.id === 'string')
+			.map((project) => ({ name: String(project.address || project.id), value: project.id as string })),
+		paginationToken: projects.length === MAX_PROJECT_PAGE ? String(page + 1) : undefined,
+	};
+}

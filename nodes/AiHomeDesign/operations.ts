@@ -33,7 +33,12 @@ function startedRender(processId: string, ids: IDataObject): ParsedRender {
 /** Where the order goes: the project given, one created for the address, or none (the account default). */
 async function projectFor(context: IExecuteFunctions, itemIndex: number, made: IDataObject): Promise<string | undefined> {
 	const mode = context.getNodeParameter('projectMode', itemIndex, 'default');
-	if (mode === 'existing') return requiredText(context, 'projectId', itemIndex, 'Project ID');
+	if (mode === 'existing') {
+		// Version 2 saves a resource locator, version 1 a string: extractValue reads both.
+		const projectId = String(context.getNodeParameter('projectId', itemIndex, '', { extractValue: true }) ?? '').trim();
+		if (projectId) return projectId;
+		throw new NodeOperationError(context.getNode(), 'Existing Project is empty', { itemIndex, description: 'Pick the project from the list or give its ID.' });
+	}
 	if (mode !== 'address') return undefined;
 	const address = requiredText(context, 'address', itemIndex, 'Address');
 	const project = await chainStep(context, itemIndex, 'Create Project', made, async () => await createProject(context, itemIndex, address));

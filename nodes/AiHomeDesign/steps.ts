@@ -18,9 +18,10 @@ export async function createProject(context: IExecuteFunctions, itemIndex: numbe
 }
 
 /** The API's largest page of projects. */
-const MAX_PROJECT_PAGE = 30;
+export const MAX_PROJECT_PAGE = 30;
 
-async function projectPage(context: IExecuteFunctions, itemIndex: number, qs: IDataObject): Promise<IDataObject[]> {
+/** One page of projects, `GET /project?page&limit&sort&s` (answered as a list, wrapped or not). */
+export async function projectPage(context: ApiContext, itemIndex: number, qs: IDataObject): Promise<IDataObject[]> {
 	const answer = unwrapAnswer(await callAiHomeDesign(context, { method: 'GET', path: '/project', qs }, itemIndex));
 	const list = Array.isArray(answer) ? answer : isPlainObject(answer) && Array.isArray(answer.projects) ? answer.projects : [];
 	return list.filter(isPlainObject);

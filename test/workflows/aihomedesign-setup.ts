@@ -1,5 +1,5 @@
 import { LoadOptionsContext } from 'n8n-core';
-import type { IDataObject, INode, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INode, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { AiHomeDesignApi } from '../../credentials/AiHomeDesignApi.credentials';
@@ -52,17 +52,29 @@ export function aiHomeDesignNode(parameters: IDataObject = {}, name = 'AI Home D
 	});
 }
 
-/** Runs the node's getTools the way n8n's editor does: in n8n-core's LoadOptionsContext. */
-export async function loadTools(sim: AiHomeDesignSimulator): Promise<INodePropertyOptions[]> {
+/** n8n-core's LoadOptionsContext for one parameter of an AI Home Design node, as the editor's drop-downs run in. */
+async function loadOptionsContext(sim: AiHomeDesignSimulator, parameters: IDataObject, path: string): Promise<LoadOptionsContext> {
 	await ensureN8nRuntime();
 	const nodeTypes = new NodeTypes([AiHomeDesign]);
 	const helper = new HarnessCredentialsHelper(new CredentialTypes([AiHomeDesignApi]), nodeTypes, aiHomeDesignCredentials(sim));
 	const node = createNode(AiHomeDesign, {
-		parameters: { operation: 'render' },
+		parameters: parameters as INode['parameters'],
 		credentials: { aiHomeDesignApi: { id: 'aiHomeDesignApi-test', name: 'AI Home Design (test)' } },
 	});
 	const workflow = new Workflow({ id: 'load-options', nodes: [node], connections: {}, active: false, nodeTypes });
-	const context = new LoadOptionsContext(workflow, node, createAdditionalData({ baseUrl: 'http://127.0.0.1:1', credentialsHelper: helper }), 'parameters.tool');
+	return new LoadOptionsContext(workflow, node, createAdditionalData({ baseUrl: 'http://127.0.0.1:1', credentialsHelper: helper }), path);
+}
+
+/** Runs the node's getTools the way n8n's editor does: in n8n-core's LoadOptionsContext. */
+export async function loadTools(sim: AiHomeDesignSimulator): Promise<INodePropertyOptions[]> {
+	const context = await loadOptionsContext(sim, { operation: 'render' }, 'parameters.tool');
 	const loaders = new AiHomeDesign().methods.loadOptions as Record<string, (this: LoadOptionsContext) => Promise<INodePropertyOptions[]>>;
 	return await loaders.getTools.call(context);
+}
+
+/** Runs the Existing Project picker's list search as the editor does, for a filter and a page token. */
+export async function searchProjects(sim: AiHomeDesignSimulator, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const context = await loadOptionsContext(sim, { resource: 'process', operation: 'render', projectMode: 'existing' }, 'parameters.projectId');
+	const search = new AiHomeDesign().methods.listSearch.searchProjects as (this: LoadOptionsContext, filter?: string, token?: string) => Promise<INodeListSearchResult>;
+	return await search.call(context, filter, paginationToken);
 }

@@ -5,7 +5,7 @@ import { AiHomeDesignApi } from '../../credentials/AiHomeDesignApi.credentials';
 import { AiHomeDesign } from '../../nodes/AiHomeDesign/AiHomeDesign.node';
 import { chain, createNode, startNode, testCredential } from '../harness';
 import { PNG_SIGNATURE, makePng } from '../../simulators/png';
-import { aiHomeDesignCredentials, aiHomeDesignNode, loadTools, photoItem, useAiHomeDesignWorld } from './aihomedesign-setup';
+import { aiHomeDesignCredentials, aiHomeDesignNode, loadTools, photoItem, searchProjects, useAiHomeDesignWorld } from './aihomedesign-setup';
 
 const world = useAiHomeDesignWorld();
 const NODE = 'AI Home Design';
@@ -17,6 +17,13 @@ async function run(parameters: IDataObject, inputItems: IDataObject[] = [photoIt
 		credentials: { ...aiHomeDesignCredentials(world.sim), ...credentials },
 		inputItems,
 	});
+}
+
+/** A project made through the simulator's API, as another client would; its id. */
+async function createProjectAt(address: string): Promise<string> {
+	const response = await fetch(`${world.sim.baseUrl}/project`, { method: 'POST', headers: { 'x-api-key': world.sim.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ address }) });
+	const answer = (await response.json()) as { id?: string; data?: { id: string } };
+	return (answer.data?.id ?? answer.id) as string;
 }
 
 const calls = (route: string) => world.sim.requests.filter((request) => request.route === route);
@@ -75,7 +82,7 @@ describe('AI Home Design node: Render', () => {
 	it('takes photos by URL into an existing project, reads unwrapped answers, and sends roles as asset_roles when asked', async () => {
 		world.sim.setFaults({ envelope: 'plain' });
 		const project = await fetch(`${world.sim.baseUrl}/project`, { method: 'POST', headers: { 'x-api-key': world.sim.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ address: 'Mill Lane 3' }) }).then(async (response) => (await response.json()) as { id: string });
-		const result = (await run({ imageSource: 'url', imageUrl: world.sim.sampleUrl('kitchen.png'), projectMode: 'existing', projectId: project.id, uploadOptions: { roleField: 'asset_roles' } }, [{}])).assertStatus('success');
+		const result = (await run({ imageSource: 'url', imageUrl: world.sim.sampleUrl('kitchen.png'), projectMode: 'existing', projectId: { __rl: true, mode: 'list', value: project.id }, uploadOptions: { roleField: 'asset_roles' } }, [{}])).assertStatus('success');
 		expect(onlyOrder()).toMatchObject({ projectId: project.id, roleField: 'asset_roles', assets: [{ fileName: 'kitchen.png' }] });
 		expect(result.json(NODE)[0]).toMatchObject({ jobId: onlyProcess().id, request: { project_id: project.id } });
 	});
@@ -242,6 +249,20 @@ describe('AI Home Design node: the steps alone', () => {
 		expect(secondPage.map((project) => project.address)).toEqual(['5 Long Road', '4 Long Road', '3 Long Road', '2 Long Road', '1 Long Road']);
 	});
 
+	it('the Existing Project picker lists the account’s projects by address, newest first, searches, and pages by 30', async () => {
+		const ids: string[] = [];
+		for (let n = 1; n <= 32; n++) ids.push(await createProjectAt(`${n} Harbour Row`));
+		const quay = await createProjectAt('1 Quay Road');
+		expect(await searchProjects(world.sim, 'quay')).toEqual({ results: [{ name: '1 Quay Road', value: quay }], paginationToken: undefined });
+
+		const first = await searchProjects(world.sim);
+		expect(first.results).toHaveLength(30);
+		expect(first.results.slice(0, 2)).toEqual([{ name: '1 Quay Road', value: quay }, { name: '32 Harbour Row', value: ids[31] }]);
+		expect(first.paginationToken).toBe('2');
+		const second = await searchProjects(world.sim, '', first.paginationToken);
+		expect(second).toEqual({ results: [2, 1, 0].map((n) => ({ name: `${n + 1} Harbour Row`, value: ids[n] })), paginationToken: undefined });
+	});
+
 	it('Get Process of an unknown id: 404', async () => {
 		const result = await run({ operation: 'getProcess', processId: 'ffffffffffffffffffffffff' }, [{}]);
 		result.assertStatus('error');
@@ -260,13 +281,14 @@ describe('AI Home Design node: version 1 (one flat Operation list) and version 2
 		});
 	}
 
-	it('version 1, as workflows saved before resources: no resource; List Projects by operation, Render by default', async () => {
+	it('version 1, as workflows saved before resources: no resource; List Projects by operation, Render by default, Project ID as text', async () => {
 		const created = (await runVersion(1, { operation: 'createProject', projectAddress: '3 Mill Lane' })).assertStatus('success').json(NODE)[0];
 		const listed = (await runVersion(1, { operation: 'listProjects', search: 'mill' })).assertStatus('success').json(NODE);
 		expect(listed).toEqual([expect.objectContaining({ id: created.id, address: '3 Mill Lane' })]);
 
-		const [rendered] = (await runVersion(1, renderInputs, [photoItem()])).assertStatus('success').json(NODE);
-		expect(rendered).toMatchObject({ status: 'pending', jobId: onlyProcess().id });
+		const [rendered] = (await runVersion(1, { ...renderInputs, projectMode: 'existing', projectId: created.id as string }, [photoItem()])).assertStatus('success').json(NODE);
+		expect(rendered).toMatchObject({ status: 'pending', jobId: onlyProcess().id, request: { project_id: created.id } });
+		expect(onlyOrder().projectId).toBe(created.id);
 	});
 
 	it('version 2: Project → Get Many lists; an empty node renders (Process → Render); Order alone defaults to Upload', async () => {

@@ -65,13 +65,27 @@ export const imageProperties: INodeProperties[] = [
 		default: 'default',
 		displayOptions: show(UPLOAD_OPERATIONS),
 	},
+	// A saved parameter cannot change its type under existing workflows: version 1 keeps the text
+	// field, version 2 picks the project from the account (or takes its ID). Both save `projectId`.
 	{
 		displayName: 'Project ID',
 		name: 'projectId',
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 69a6aa03a374700bff4a1320',
-		displayOptions: show(UPLOAD_OPERATIONS, { projectMode: ['existing'] }),
+		displayOptions: { show: { operation: UPLOAD_OPERATIONS, projectMode: ['existing'], '@version': [{ _cnd: { lt: 2 } }] } },
+	},
+	{
+		displayName: 'Existing Project',
+		name: 'projectId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description: 'The project the order is filed under',
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchProjects', searchable: true } },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 69a6aa03a374700bff4a1320' },
+		],
+		displayOptions: { show: { operation: UPLOAD_OPERATIONS, projectMode: ['existing'], '@version': [{ _cnd: { gte: 2 } }] } },
 	},
 	{
 		displayName: 'Address',
