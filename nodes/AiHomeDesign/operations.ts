@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isPlainObject } from '../shared/payload';
 import type { ProviderOperation, ProviderResource, SubmitRequest } from '../shared/provider';
 import type { ParsedRender } from '../shared/result';
 import { parseAiHomeDesignProcess } from './parser';
@@ -34,8 +35,10 @@ function startedRender(processId: string, ids: IDataObject): ParsedRender {
 async function projectFor(context: IExecuteFunctions, itemIndex: number, made: IDataObject): Promise<string | undefined> {
 	const mode = context.getNodeParameter('projectMode', itemIndex, 'default');
 	if (mode === 'existing') {
-		// Version 2 saves a resource locator, version 1 a string: extractValue reads both.
-		const projectId = String(context.getNodeParameter('projectId', itemIndex, '', { extractValue: true }) ?? '').trim();
+		// Version 2 saves a resource locator, version 1 a string. Not read with n8n's extractValue: when
+		// Project is an expression, that finds version 1's text field and returns the locator object.
+		const saved: unknown = context.getNodeParameter('projectId', itemIndex, '');
+		const projectId = String((isPlainObject(saved) ? saved.value : saved) ?? '').trim();
 		if (projectId) return projectId;
 		throw new NodeOperationError(context.getNode(), 'Existing Project is empty', { itemIndex, description: 'Pick the project from the list or give its ID.' });
 	}

@@ -87,6 +87,12 @@ describe('AI Home Design node: Render', () => {
 		expect(result.json(NODE)[0]).toMatchObject({ jobId: onlyProcess().id, request: { project_id: project.id } });
 	});
 
+	it('takes the Existing Project also when Project is an expression per item (no displayOptions to resolve it by)', async () => {
+		const projectId = await createProjectAt('Quay Road 5');
+		(await run({ projectMode: "={{ $json.projectId ? 'existing' : 'default' }}", projectId: { __rl: true, mode: 'id', value: '={{ $json.projectId }}' } }, [photoItem(undefined, { projectId })])).assertStatus('success');
+		expect(onlyOrder().projectId).toBe(projectId);
+	});
+
 	it.each<[string, IDataObject, Record<string, Buffer>, IDataObject[], Record<string, string>]>([
 		['tool-item-removal-mask', { maskBinaryProperty: 'mask' }, { data: makePng(20, 20, 1), mask: makePng(20, 20, 2) }, [], { 'tool-item-removal-mask-input-image': 'primary_angle', 'tool-item-removal-mask-input-mask': 'mask' }],
 		['tool-darkness', { afterBinaryProperty: 'after', darknessFactor: 'darker' }, { data: makePng(20, 20, 1), after: makePng(20, 20, 3) }, [{ slug: 'widget-factor-tool-darkness', item_slugs: ['item-darker-widget-factor-tool-darkness'] }], { 'tool-darkness-input-image-before': 'primary_angle', 'tool-darkness-input-image-after': 'secondary_angle' }],
