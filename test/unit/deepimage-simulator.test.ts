@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { sleep } from 'n8n-workflow';
 
 import { startDeepImageSimulator, type DeepImageSimulator } from '../../simulators/deepimage';
 import { makePng } from '../../simulators/png';
@@ -19,7 +20,6 @@ async function api(method: string, path: string, body?: unknown, extraHeaders: R
 	return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 const submitJob = (body: unknown) => api('POST', '/rest_api/process', body);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Deep Image simulator: auth and account', () => {
 	it('answers a wrong key 404 "No user found for provided token" and a missing key 403, as the OpenAPI file says', async () => {

@@ -1,5 +1,6 @@
 import axios from 'axios';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { DeepImageTrigger } from '../../nodes/DeepImage/DeepImageTrigger.node';
 import { deepImageProvider } from '../../nodes/DeepImage/provider';
@@ -152,7 +153,7 @@ describe('Deep Image Trigger', () => {
 
 		world.sim.setFaults({ dropWebhooks: true });
 		const submitted = await submitTo('https://n8n.example.com/unused');
-		await new Promise((resolve) => setTimeout(resolve, 400));
+		await sleep(400);
 		expect((await post(signed, { job: submitted.jobId, data: {}, result_url: 'https://evil.example/x.png', results: null })).status).toBe(200);
 		const [execution] = await trigger.waitForExecutions(1);
 		const [item] = execution.output('Deep Image Trigger');
