@@ -347,10 +347,12 @@ describe('RunPod Trigger', () => {
 	});
 
 	it.each([
-		['picked from the list', { __rl: true, mode: 'list', value: ENDPOINT_ID }],
-		['given by console URL', { __rl: true, mode: 'url', value: `https://console.runpod.io/serverless/user/endpoint/${ENDPOINT_ID}` }],
-	])('with Confirm with API, asks the endpoint %s (version 3 resource locator)', async (_label, endpointId) => {
-		await activate({ confirmWithApi: true, endpointId });
+		['picked from the list', true, { __rl: true, mode: 'list', value: ENDPOINT_ID }],
+		['given by console URL', true, { __rl: true, mode: 'url', value: `https://console.runpod.io/serverless/user/endpoint/${ENDPOINT_ID}` }],
+		// n8n cannot tell from an expression which Endpoint field (version 1-2 text, version 3 locator) is shown.
+		['given by console URL, Confirm with API set by expression', '={{ 1 + 1 === 2 }}', { __rl: true, mode: 'url', value: `https://console.runpod.io/serverless/user/endpoint/${ENDPOINT_ID}` }],
+	])('with Confirm with API, asks the endpoint %s (version 3 resource locator)', async (_label, confirmWithApi, endpointId) => {
+		await activate({ confirmWithApi, endpointId });
 		const jobId = await finishedJob();
 		expect((await post(signedUrl('rl'), { id: jobId, status: 'FAILED', error: 'forged' })).status).toBe(200);
 		const [execution] = await trigger.waitForExecutions(1);
