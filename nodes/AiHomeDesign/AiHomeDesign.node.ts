@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { actionNodeProperties } from '../shared/descriptions';
+import { actionNodeProperties, operationSubtitle } from '../shared/descriptions';
 import { executeOperation } from '../shared/router';
 import { imageProperties } from './descriptions/images';
 import { stepProperties } from './descriptions/steps';
-import { aiHomeDesignSubtitle } from './descriptions/subtitle';
 import { toolProperties } from './descriptions/tool';
 import { AI_HOME_DESIGN_LOAD_OPTIONS, searchProjects } from './lists';
 import { aiHomeDesignProvider } from './provider';
@@ -19,7 +18,7 @@ export class AiHomeDesign implements INodeType {
 		// Version 2 groups the operations under a Resource; version 1 keeps one flat Operation list.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: aiHomeDesignSubtitle,
+		subtitle: operationSubtitle(aiHomeDesignProvider),
 		description: 'Virtual staging, restaging, renovation previews, enhancement, item removal and day to dusk with AI Home Design; get the images as files',
 		defaults: { name: 'AI Home Design' },
 		usableAsTool: true,

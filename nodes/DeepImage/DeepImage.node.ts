@@ -8,14 +8,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { actionNodeHints, actionNodeProperties } from '../shared/descriptions';
+import { actionNodeHints, actionNodeProperties, operationSubtitle } from '../shared/descriptions';
 import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
 import { NO_REMOTE_REGISTRATION } from '../shared/trigger';
 import { finishingProperties } from './descriptions/finishing';
 import { PROCESS_OPERATIONS, inputProperties } from './descriptions/input';
 import { processingProperties } from './descriptions/processing';
-import { deepImageSubtitle } from './descriptions/subtitle';
 import { deepImageProvider } from './provider';
 
 export class DeepImage implements INodeType {
@@ -25,7 +24,7 @@ export class DeepImage implements INodeType {
 		icon: { light: 'file:deepimage.svg', dark: 'file:deepimage.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: deepImageSubtitle,
+		subtitle: operationSubtitle(deepImageProvider),
 		description: 'Upscale, enhance, relight and remove or generate backgrounds of photos with Deep Image; get the images as files',
 		defaults: { name: 'Deep Image' },
 		usableAsTool: true,

@@ -8,14 +8,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { actionNodeHints, actionNodeProperties } from '../shared/descriptions';
+import { actionNodeHints, actionNodeProperties, operationSubtitle } from '../shared/descriptions';
 import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
 import { NO_REMOTE_REGISTRATION } from '../shared/trigger';
 import { designProperties } from './descriptions/design';
 import { RENDER_OPERATIONS, imageProperties, jobIdProperty } from './descriptions/image';
 import { refreshAndSkyProperties } from './descriptions/refresh';
-import { gepettoSubtitle } from './descriptions/subtitle';
 import { GEPETTO_LOAD_OPTIONS } from './lists';
 import { gepettoProvider } from './provider';
 
@@ -29,7 +28,7 @@ export class Gepetto implements INodeType {
 		// keeps one flat Operation list, so saved workflows open unchanged.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: gepettoSubtitle,
+		subtitle: operationSubtitle(gepettoProvider),
 		description: 'Redesign, furnish, stage, declutter and brighten room photos with Gepetto; get the images as files',
 		defaults: { name: 'Gepetto' },
 		usableAsTool: true,

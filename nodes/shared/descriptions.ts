@@ -314,3 +314,21 @@ export function triggerHints(provider: RenderProvider): NodeHint[] {
 		{ message: payloadSizeHint(provider.displayName, 'this trigger'), type: 'info', location: 'ndv', whenToDisplay: 'always' },
 	];
 }
+
+/**
+ * The canvas subtitle as n8n's nodes write it: "Operation: Resource" (e.g. "Run: Job"), or the
+ * operation as the flat list names it in versions before resources (and for a provider without
+ * resources). `suffix` is an expression appended to it, e.g. the endpoint.
+ */
+export function operationSubtitle(provider: RenderProvider, suffix = ''): string {
+	const names = (flat: boolean) =>
+		JSON.stringify(Object.fromEntries(provider.operations.map(({ value, name, flatName }) => [value, (flat && flatName) || name])));
+	const flatName = `${names(true)}[$parameter["operation"]]`;
+	const resources = provider.resources?.length
+		? JSON.stringify(Object.fromEntries(provider.resources.map(({ value, name }) => [value, name])))
+		: undefined;
+	const title = resources
+		? `($parameter["resource"] ? ${names(false)}[$parameter["operation"]] + ": " + ${resources}[$parameter["resource"]] : ${flatName})`
+		: flatName;
+	return `={{ ${title}${suffix ? ` + ${suffix}` : ''} }}`;
+}

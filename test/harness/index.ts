@@ -29,6 +29,7 @@ export {
 	chain,
 	connect,
 	createNode,
+	exampleNode,
 	startNode,
 	typeName,
 } from './node-types';

@@ -187,3 +187,15 @@ export function connect(
 	(outputs[outputIndex] ??= []).push({ node: to, type: NodeConnectionTypes.Main, index: inputIndex });
 	return connections;
 }
+
+/**
+ * A render-hooks node of an example workflow (examples/*.json) as saved, without its credential
+ * reference: the harness supplies credentials by type.
+ */
+export function exampleNode(workflow: { nodes: unknown[] }, typeName: string): INode {
+	const node = (workflow.nodes as INode[]).find((candidate) => candidate.type === `${PACKAGE_NAME}.${typeName}`);
+	if (!node) throw new Error(`the example has no ${typeName} node`);
+	const copy = structuredClone(node);
+	delete copy.credentials;
+	return copy;
+}

@@ -2,26 +2,17 @@
  * The AI Home Design nodes of examples 5a and 5b (which npm start loads) at the versions they are
  * saved with: 5a's Render (version 2, Resource Process) reaches 5b's trigger through the dashboard URL.
  */
-import type { INode } from 'n8n-workflow';
 
 import example5a from '../../examples/5a-aihomedesign-listing-photo-virtual-staging.json';
 import example5b from '../../examples/5b-aihomedesign-trigger-save-and-email.json';
 import { AiHomeDesign } from '../../nodes/AiHomeDesign/AiHomeDesign.node';
 import { AiHomeDesignTrigger } from '../../nodes/AiHomeDesign/AiHomeDesignTrigger.node';
 import { dashboardCallbackUrl } from '../../nodes/shared/callback-auth';
-import { chain, startNode } from '../harness';
+import { chain, exampleNode, startNode } from '../harness';
 import { WEBHOOK_TOKEN, aiHomeDesignCredentials, useAiHomeDesignWorld } from './aihomedesign-setup';
 
 const world = useAiHomeDesignWorld();
 
-/** A render-hooks node of an example workflow, without its credential reference (the harness gives one). */
-function exampleNode(workflow: { nodes: unknown[] }, type: string): INode {
-	const node = (workflow.nodes as INode[]).find((candidate) => candidate.type === `n8n-nodes-render-hooks.${type}`);
-	if (!node) throw new Error(`the example has no ${type} node`);
-	const copy = structuredClone(node);
-	delete copy.credentials;
-	return copy;
-}
 
 describe('AI Home Design examples at the current node versions', () => {
 	it('example 5a (Process → Render, Don’t Wait) files the listing under a new project and reaches the trigger of example 5b', async () => {

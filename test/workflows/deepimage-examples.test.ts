@@ -1,21 +1,13 @@
 /** The Deep Image node of example 4 (which npm start loads) as saved: a product photo to a white-background PNG. */
-import type { INode } from 'n8n-workflow';
 
 import example4 from '../../examples/4-deepimage-product-photo-to-slack.json';
 import { DeepImage } from '../../nodes/DeepImage/DeepImage.node';
-import { chain, startNode } from '../harness';
+import { chain, exampleNode, startNode } from '../harness';
 import { PNG_SIGNATURE } from '../../simulators/png';
 import { deepImageCredentials, photoItem, useDeepImageWorld } from './deepimage-setup';
 
 const world = useDeepImageWorld();
 
-function exampleNode(workflow: { nodes: unknown[] }, type: string): INode {
-	const node = (workflow.nodes as INode[]).find((candidate) => candidate.type === `n8n-nodes-render-hooks.${type}`);
-	if (!node) throw new Error(`the example has no ${type} node`);
-	const copy = structuredClone(node);
-	delete copy.credentials;
-	return copy;
-}
 
 describe('Deep Image example at the current node version', () => {
 	it('example 4 (Process, Poll) uploads the photo, asks for preset, white background and PNG (Result File), and returns the image', async () => {

@@ -6,7 +6,7 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import example3 from '../../examples/3-gepetto-furnish-callback-email.json';
 import { Gepetto } from '../../nodes/Gepetto/Gepetto.node';
-import { chain, createNode, startNode } from '../harness';
+import { chain, createNode, exampleNode, startNode } from '../harness';
 import { gepettoCredentials, gepettoNode, useGepettoWorld } from './gepetto-setup';
 
 const world = useGepettoWorld();
@@ -21,9 +21,7 @@ const runOne = async (node: INode, inputItems: IDataObject[] = [{}]) =>
 
 describe('Gepetto example 3 at the current node version', () => {
 	it('Furnish with Wait for Callback waits, hints that callbacks to localhost need WEBHOOK_URL, and resumes with the image', async () => {
-		const node = structuredClone((example3.nodes as unknown as INode[]).find((candidate) => candidate.type === 'n8n-nodes-render-hooks.gepetto'));
-		if (!node) throw new Error('example 3 has no Gepetto node');
-		delete node.credentials;
+		const node = exampleNode(example3, 'gepetto');
 		expect([node.typeVersion, node.parameters.resource]).toEqual([new Gepetto().description.defaultVersion, 'roomPhoto']);
 
 		const body = { photoUrl: world.sim.sampleUrl(), listing: 'flat-3', style: 'scandinave', room: 'living_room' };

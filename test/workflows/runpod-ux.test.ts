@@ -7,20 +7,12 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import example1 from '../../examples/1-runpod-wait-for-callback-email.json';
 import example2a from '../../examples/2a-runpod-submit-dont-wait.json';
 import example2b from '../../examples/2b-runpod-trigger-to-slack.json';
-import { chain, createNode, startNode } from '../harness';
+import { chain, createNode, exampleNode, startNode } from '../harness';
 import { RunPod } from '../../nodes/RunPod/RunPod.node';
 import { ENDPOINT_ID, runPodCredentials, runPodNode, useRunPodWorld } from './runpod-setup';
 
 const world = useRunPodWorld();
 
-/** A render-hooks node of an example workflow, without its credential reference (the harness gives one). */
-function exampleNode(workflow: { nodes: unknown[] }, type: string): INode {
-	const node = (workflow.nodes as INode[]).find((candidate) => candidate.type === `n8n-nodes-render-hooks.${type}`);
-	if (!node) throw new Error(`the example has no ${type} node`);
-	const copy = structuredClone(node);
-	delete copy.credentials;
-	return copy;
-}
 
 const runOne = async (node: INode, inputItems: IDataObject[] = [{}]) =>
 	await world.host.runWorkflow({
