@@ -218,9 +218,7 @@ export async function missingLabels(scope, labels, { timeoutMs = 10_000 } = {}) 
 	const missing = [];
 	const deadline = Date.now() + timeoutMs;
 	for (const label of labels) {
-		// Exact text, allowing the "*" n8n appends to required fields' labels.
-		const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-		const locator = scope.getByText(new RegExp(`^\\s*${escaped}\\s*\\*?\\s*$`)).first();
+		const locator = labelLocator(scope, label);
 		let found = false;
 		while (!found) {
 			found = await locator.scrollIntoViewIfNeeded({ timeout: 1_000 }).then(() => locator.isVisible(), () => false);
@@ -230,4 +228,27 @@ export async function missingLabels(scope, labels, { timeoutMs = 10_000 } = {}) 
 		if (!found) missing.push(label);
 	}
 	return missing;
+}
+
+/** The first element in `scope` whose whole text is `label` (allowing the "*" n8n appends to required fields' labels). */
+function labelLocator(scope, label) {
+	const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	return scope.getByText(new RegExp(`^\\s*${escaped}\\s*\\*?\\s*$`)).first();
+}
+
+/**
+ * The neighbouring pairs of `labels` (all shown in `scope`) that the page shows the other way
+ * round: ["Simplify" before "Correlation ID"], ... (empty when the page shows them in this order).
+ * Compares document order, which is the order n8n renders the parameters from top to bottom.
+ */
+export async function labelsOutOfOrder(scope, labels) {
+	const handles = await Promise.all(labels.map((label) => labelLocator(scope, label).elementHandle({ timeout: 5_000 })));
+	const wrong = [];
+	for (let index = 1; index < handles.length; index++) {
+		const follows = await handles[index - 1].evaluate((earlier, later) =>
+			Boolean(earlier.compareDocumentPosition(later) & Node.DOCUMENT_POSITION_FOLLOWING), handles[index]);
+		if (!follows) wrong.push(`"${labels[index]}" above "${labels[index - 1]}"`);
+	}
+	await Promise.all(handles.map((handle) => handle.dispose()));
+	return wrong;
 }

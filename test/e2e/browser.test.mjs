@@ -3,9 +3,13 @@
  *
  * Starts a fresh n8n with the packed package installed the way the Community Nodes installer
  * does (scripts/n8n/package.mjs), signs in with Chromium (Debian's /usr/bin/chromium, driven by
- * playwright-core), creates a workflow, finds RunPod and RunPod Trigger in the node panel,
- * adds both, checks their icons and parameters render, opens the "RunPod API" credential
- * modal, and saves the screenshots under docs/screenshots/. Then, each in a workflow of its own
+ * playwright-core), creates a workflow, finds RunPod and RunPod Trigger in the node panel (the
+ * actions grouped by resource), adds both, checks their icons and parameters render in the
+ * order n8n's UX guidelines ask (Resource, Operation, what decides the rest, ..., Simplify,
+ * collections), the Resource drop-down (Job; Endpoint with Get Health and Purge Queue), the
+ * editor hints naming WEBHOOK_URL (the trigger's always, the node's with Wait for Callback),
+ * opens the "RunPod API" credential modal, and saves the screenshots under docs/screenshots/.
+ * Then, each in a workflow of its own
  * (a new tab): Gepetto, its trigger and its node with the drop-downs Gepetto's lists fill (Style,
  * Room, Furniture, Sky); Deep Image, its trigger's Production URL and its node's Image Source,
  * an options collection and Preset; AI Home Design, its trigger's ?token= notice and its node's
@@ -21,9 +25,14 @@
  *
  * n8n 2.40.7's node panel merges an app's node and its trigger into one search result named
  * after the app ("RunPod"); its detail view lists the trigger ("On new RunPod event", which adds
- * "RunPod Trigger") and the node's actions ("Run a job", ...). The test accepts that layout and
- * the older one where "RunPod Trigger" is a result of its own, and identifies each entry by the
- * node type in n8n's data-keyboard-nav-id, not only by its text.
+ * "RunPod Trigger") and, under "Actions (8)", the node's actions, for a node with a Resource
+ * labelled by resource ("Job Actions": "Run job", ...; "Endpoint Actions": ...). The
+ * test accepts that layout and the older one where "RunPod Trigger" is a result of its own, and
+ * identifies each entry by the node type in n8n's data-keyboard-nav-id, not only by its text.
+ *
+ * Node hints with location 'ndv' are drawn by n8n's run-data pane (RunData.vue), not next to the
+ * parameters: 2.40.7 shows them in the NDV's OUTPUT pane only, 1.123.81 in the input and output
+ * panes. The test reads them there (data-test-id "node-hint").
  */
 import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
@@ -44,6 +53,7 @@ import {
 	dismissPopups,
 	expectLoadedIcons,
 	firstVisible,
+	labelsOutOfOrder,
 	launchChromium,
 	missingLabels,
 	signIn,
@@ -61,6 +71,11 @@ const NODE_TYPE = RUNPOD.nodes.find((node) => !node.isTrigger).type;
 const TRIGGER_TYPE = RUNPOD.nodes.find((node) => node.isTrigger).type;
 const ICON_FILES = [...new Set(RUNPOD.nodes.flatMap((node) =>
 	(typeof node.icon === 'string' ? [node.icon] : Object.values(node.icon ?? {})).map((icon) => icon.replace(/^file:/, ''))))];
+/** The RunPod node's actions (version 3) as the node panel lists them, under the label "<Resource> Actions". */
+const RUNPOD_ACTIONS = {
+	Job: ['Run job', 'Run job and wait for result', 'Get job status', 'Cancel job', 'Retry job', 'Stream job output'],
+	Endpoint: ['Get endpoint health', 'Purge endpoint queue'],
+};
 const GEPETTO_NODES = providerNodes('gepetto');
 /** Each Gepetto drop-down: its parameter, its loadOptions method, and an English label the simulator lists. */
 const GEPETTO_DROP_DOWNS = [
@@ -92,18 +107,26 @@ const DEEP_IMAGE_PRESETS = ['E-Commerce', 'E-Commerce Upscaled', 'Real Estate', 
 const AI_HOME_DESIGN_NOT_OFFERED = ['Furniture Restyle', 'Furniture Set Restyle', 'Sky Change'];
 const SCREENSHOT_DIR = path.resolve(process.env.BROWSER_TEST_SCREENSHOTS || path.join(REPO_ROOT, 'docs', 'screenshots'));
 
+/**
+ * Parameter labels each NDV must show, in this order from top to bottom (n8n's UX guidelines:
+ * Resource, then Operation, what decides the rest first, Simplify, collections last).
+ */
 const EXPECTED = {
-	// RunPod version 2 picks the Endpoint with a resource locator; RunPod Trigger version 3 shows it
-	// only with Confirm with API.
-	node: ['Operation', 'Endpoint', 'Input', 'Prompt', 'Wait for Result'],
+	// RunPod version 3 (Run job): the Endpoint is a resource locator; RunPod Trigger version 3
+	// shows it only with Confirm with API.
+	node: ['Resource', 'Operation', 'Endpoint', 'Wait for Result', 'Worker Input', 'Worker', 'Prompt', 'Negative Prompt',
+		'Correlation ID', 'Simplify', 'Generation Options', 'Job Policy', 'Wait Options', 'Submit Options', 'Output Options'],
 	trigger: ['Confirm with API', 'Emit Progress Updates', 'Output Options'],
 	credential: ['API Key', 'Serverless API URL', 'REST API URL', 'Webhook Secret'],
 	gepettoTrigger: ['Confirm with API', 'Emit Progress Updates', 'Output Options'],
-	gepettoFurnish: ['Operation', 'Image URL', 'Style Name or ID', 'Furnish By', 'Room Name or ID', 'Wait for Result'],
+	gepettoFurnish: ['Resource', 'Operation', 'Wait for Result', 'Image URL', 'Style Name or ID', 'Furnish By', 'Room Name or ID',
+		'Correlation ID', 'Simplify', 'Wait Options', 'Submit Options', 'Output Options'],
 	deepImageTrigger: ['Confirm with API', 'Emit Progress Updates', 'Output Options'],
-	deepImageProcess: ['Operation', 'Image Source', 'Image URL', 'Preset', 'Size', 'Enhancements', 'Upscaling', 'Background', 'Output', 'Safety', 'Wait for Result'],
+	deepImageProcess: ['Operation', 'Wait for Result', 'Image Source', 'Image URL', 'Preset', 'Background', 'Correlation ID', 'Simplify',
+		'Size', 'Enhancements', 'Upscaling', 'Result File', 'Safety', 'Wait Options', 'Submit Options', 'Output Options'],
 	aiHomeDesignTrigger: ['Confirm with API', 'Emit Progress Updates', 'Output Options'],
-	aiHomeDesignRender: ['Operation', 'Tool Name or ID', 'Space', 'Style', 'Image Source', 'Project', 'Wait for Result'],
+	aiHomeDesignRender: ['Resource', 'Operation', 'Wait for Result', 'Tool Name or ID', 'Space', 'Style', 'Image Source', 'Project',
+		'Correlation ID', 'Simplify', 'Process Options', 'Upload Options', 'Wait Options', 'Submit Options', 'Output Options'],
 };
 
 const TITLE = `n8n ${VERSION} editor: RunPod, Gepetto, Deep Image and AI Home Design nodes in the browser`;
@@ -124,6 +147,7 @@ function browserSuite() {
 	const iconResponses = []; // every /icons/... response, for the failure messages
 	const pageErrors = [];
 	const loadedOptions = []; // {method, status, names} of every loadOptions request of the Gepetto node
+	let runPodNodeName = 'RunPod'; // the name n8n gives the RunPod node added through "Run job"
 
 	/**
 	 * Runs one step of the test; on failure saves `<name>-failure.png` to a temp folder and adds
@@ -266,6 +290,9 @@ function browserSuite() {
 		return null;
 	}
 
+	/** The category headers of the node panel's detail view ("Triggers", "Job Actions", ...), for messages. */
+	const categoryNames = () => nodeCreator().getByTestId('node-creator-category-item').allInnerTexts().catch(() => []);
+
 	/** Expands a collapsed "Actions (n)" / "Triggers (n)" section of the node detail view. */
 	async function expandCategory(pattern) {
 		const header = nodeCreator().getByTestId('node-creator-category-item').filter({ hasText: pattern }).first();
@@ -276,16 +303,28 @@ function browserSuite() {
 		return true;
 	}
 
-	/** Waits for the NDV of the node named `title` to be open. */
+	/**
+	 * Waits for the NDV of the node named `title` (or one of several names) to be open; returns the
+	 * name it shows.
+	 */
 	async function waitForNdv(title) {
+		const titles = [title].flat();
 		await ndv().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => {
-			throw new Error(`the node's parameter panel (NDV) did not open for "${title}"`);
+			throw new Error(`the node's parameter panel (NDV) did not open for "${titles.join('" or "')}"`);
 		});
-		await waitUntil(async () => (await ndv().getByTestId('node-title-container').innerText().catch(() => '')).includes(title) ||
-			(await ndv().getByText(title, { exact: true }).count()) > 0, {
-			timeoutMs: 10_000, message: `the open NDV is not "${title}"`,
+		const shown = await waitUntil(async () => {
+			const header = await ndv().getByTestId('node-title-container').innerText().catch(() => '');
+			for (const name of titles) {
+				if (header.includes(name) || (await ndv().getByText(name, { exact: true }).count()) > 0) return name;
+			}
+			return null;
+		}, {
+			timeoutMs: 10_000,
+			message: async () => `the open NDV is not "${titles.join('" or "')}" (title: ` +
+				`"${await ndv().getByTestId('node-title-container').innerText().catch(() => '?')}")`,
 		});
 		await ndvParameters().waitFor({ timeout: 10_000 });
+		return shown;
 	}
 
 	async function closeNdv() {
@@ -296,10 +335,24 @@ function browserSuite() {
 		await ndv().waitFor({ state: 'hidden', timeout: 10_000 });
 	}
 
+	/** Every label of `labels` is shown in the NDV's parameters, in this order from top to bottom. */
 	async function assertParameters(what, labels) {
 		const missing = await missingLabels(ndvParameters(), labels);
 		assert.deepEqual(missing, [], `${what}: parameters not rendered in the NDV: ${missing.join(', ')} ` +
 			`(expected ${labels.join(', ')})`);
+		const outOfOrder = await labelsOutOfOrder(ndvParameters(), labels);
+		assert.deepEqual(outOfOrder, [], `${what}: parameters in another order than ${labels.join(', ')}: ${outOfOrder.join('; ')}`);
+	}
+
+	/** The texts of the node hints (n8n's `hints`) the open NDV shows; n8n draws them in its run-data panes. */
+	const nodeHintTexts = () => ndv().getByTestId('node-hint').allInnerTexts().catch(() => []);
+
+	/** Waits for the open NDV to show a node hint matching `pattern`; returns its text. */
+	async function expectNodeHint(what, pattern) {
+		return waitUntil(async () => (await nodeHintTexts()).find((text) => pattern.test(text)), {
+			timeoutMs: 10_000,
+			message: async () => `${what}: the NDV shows no hint matching ${pattern} (hints shown: ${JSON.stringify(await nodeHintTexts())})`,
+		});
 	}
 
 	// -------------------------------------------------------------------------------------------
@@ -319,7 +372,7 @@ function browserSuite() {
 		});
 	});
 
-	it('finds RunPod and RunPod Trigger in the node panel, with our icon', async (t) => {
+	it('finds RunPod and RunPod Trigger in the node panel, with our icon and the actions under Job and Endpoint', async (t) => {
 		await step(t, 'node-search', async () => {
 			await search('RunPod');
 			const names = await visibleEntryNames();
@@ -344,17 +397,28 @@ function browserSuite() {
 					`nor a trigger of type ${TRIGGER_TYPE} under "RunPod" (shown: ${(await visibleEntryNames()).join(', ') || 'nothing'})`);
 			});
 			await expectLoadedIcons(trigger, { iconFileNames: ICON_FILES, what: 'RunPod Trigger entry' });
-			await expandCategory(/^Actions/);
-			const runJob = entriesOfType(NODE_TYPE).filter({ hasText: /^Run a job$/ }).first();
+			// Version 3 has a Resource: under "Actions", n8n labels the actions "Job Actions" and "Endpoint Actions".
+			assert.ok(await expandCategory(/^Actions/), `"RunPod" shows no "Actions" (shown: ${(await categoryNames()).join(', ') || 'none'})`);
+			const runJob = entriesOfType(NODE_TYPE).filter({ hasText: /^Run job$/ }).first();
 			await runJob.waitFor({ timeout: 10_000 }).catch(async () => {
-				throw new Error(`"RunPod" lists no "Run a job" action of type ${NODE_TYPE} (shown: ${(await visibleEntryNames()).join(', ')})`);
+				throw new Error(`"RunPod" lists no "Run job" action of type ${NODE_TYPE} (shown: ${(await visibleEntryNames()).join(', ')})`);
 			});
-			await expectLoadedIcons(runJob, { iconFileNames: ICON_FILES, what: 'RunPod action "Run a job"' });
+			const listed = (await nodeCreator().getByTestId('item-iterator-item').allInnerTexts()).map((text) => text.trim().split('\n')[0].trim());
+			for (const [resource, actions] of Object.entries(RUNPOD_ACTIONS)) {
+				// The label is upper-cased by CSS ("JOB ACTIONS").
+				const label = listed.findIndex((text) => text.toLowerCase() === `${resource} actions`.toLowerCase());
+				assert.ok(label >= 0, `"RunPod" shows no "${resource} Actions" label among its actions (listed: ${listed.join(', ')})`);
+				const nextLabel = listed.findIndex((text, index) => index > label && / actions$/i.test(text));
+				const under = listed.slice(label + 1, nextLabel === -1 ? undefined : nextLabel);
+				assert.deepEqual(actions.filter((name) => !under.includes(name)), [],
+					`"${resource} Actions" lists ${under.join(', ')}; expected ${actions.join(', ')} (whole list: ${listed.join(', ')})`);
+			}
+			await expectLoadedIcons(runJob, { iconFileNames: ICON_FILES, what: 'RunPod action "Run job"' });
 			await screenshot('node-search');
 		});
 	});
 
-	it('adds RunPod Trigger and shows its parameters', async (t) => {
+	it('adds RunPod Trigger and shows its parameters and its WEBHOOK_URL and N8N_PAYLOAD_SIZE_MAX hints', async (t) => {
 		await step(t, 'runpod-trigger-parameters', async () => {
 			// On an empty canvas the trigger goes first (an action first would get a manual trigger added).
 			let trigger = entriesOfType(TRIGGER_TYPE).first();
@@ -368,6 +432,8 @@ function browserSuite() {
 			assert.ok(await notice.isVisible().catch(() => false), 'RunPod Trigger: its notice is not shown in the NDV');
 			assert.ok((await notice.innerText()).trim().length > 20, 'RunPod Trigger: its notice is empty');
 			await assertParameters('RunPod Trigger', EXPECTED.trigger);
+			await expectNodeHint('RunPod Trigger', /WEBHOOK_URL/);
+			await expectNodeHint('RunPod Trigger', /N8N_PAYLOAD_SIZE_MAX/);
 			await expectLoadedIcons(ndv(), { iconFileNames: ICON_FILES, what: 'RunPod Trigger NDV' });
 			await ndvParameters().evaluate((element) => element.closest('.el-scrollbar__wrap, [class*="scroll"]')?.scrollTo?.(0, 0)).catch(() => {});
 			await screenshot('runpod-trigger-parameters');
@@ -413,29 +479,50 @@ function browserSuite() {
 		});
 	});
 
-	it('adds RunPod ("Run a job") and shows its parameters', async (t) => {
+	it('adds RunPod ("Run job"): Resource Job, the parameters in order, Simplify, the WEBHOOK_URL hint with Wait for Callback, Endpoint\'s operations', async (t) => {
 		await step(t, 'runpod-parameters', async () => {
-			await dismissPopups(page);
-			await search('RunPod');
-			const node = await resultEntry('RunPod', [NODE_TYPE, TRIGGER_TYPE]);
-			assert.ok(node, `searching "RunPod" shows no "RunPod" entry (entries: ${(await visibleEntryNames()).join(', ') || 'none'})`);
-			await node.click();
-			// Either n8n adds the node at once (no actions list) or it shows the actions: pick "Run a job".
-			const runJob = entriesOfType(NODE_TYPE).filter({ hasText: /^Run a job$/ }).first();
-			const opened = await Promise.race([
-				ndv().waitFor({ timeout: 10_000 }).then(() => 'ndv'),
-				(async () => { await expandCategory(/^Actions/); await runJob.waitFor({ timeout: 10_000 }); return 'actions'; })(),
-			]).catch(() => null);
-			if (opened === 'actions') await runJob.click();
-			else if (!opened) throw new Error(`clicking "RunPod" opened neither its actions nor its NDV`);
-			await waitForNdv('RunPod');
-			await assertParameters('RunPod', EXPECTED.node);
-			// A taller window for this screenshot: the parameters down to "Wait for Result" fit.
+			runPodNodeName = await addAction('RunPod', 'Run job', { nodeType: NODE_TYPE, triggerType: TRIGGER_TYPE });
+			assert.equal(await shownValue('resource'), 'Job', 'RunPod: the action "Run job" did not set Resource to Job');
+			assert.equal(await shownValue('operation'), 'Run', 'RunPod: the action "Run job" did not set Operation to Run');
+			await assertParameters('RunPod (Job: Run)', EXPECTED.node);
+			// Simplify is a toggle, off in a workflow (on only when the node runs as an AI tool).
+			// (n8n draws a boolean as Element Plus' switch, whose checkbox input is hidden.)
+			const simplify = ndvParameters().getByTestId('parameter-input-simplify').locator('.el-switch, .switch-input').first();
+			assert.ok(await simplify.isVisible().catch(() => false), 'RunPod: Simplify shows no toggle');
+			assert.equal(await simplify.evaluate((element) => element.classList.contains('is-checked') ||
+				Boolean(element.querySelector('[aria-checked="true"]'))), false, 'RunPod: Simplify is on in a workflow');
+			// No callback wait chosen: none of the node's hints (they are for Wait for Callback).
+			assert.deepEqual((await nodeHintTexts()).filter((text) => /WEBHOOK_URL/.test(text)), [],
+				'RunPod: the WEBHOOK_URL hint shows although Wait for Result is not Wait for Callback');
+			// A taller window for this screenshot: the parameters down to the collections fit.
 			await page.setViewportSize({ width: VIEWPORT.width, height: 1200 });
 			await sleep(500);
 			await ndvParameters().getByText(/^Credential/).first().scrollIntoViewIfNeeded({ timeout: 2_000 }).catch(() => {});
 			await screenshot('runpod-parameters');
+
+			// Wait for Callback: the hints naming WEBHOOK_URL and N8N_PAYLOAD_SIZE_MAX appear.
+			await openDropDown('waitFor', 'Wait for Callback');
+			await choose('Wait for Callback');
+			const webhookHint = await expectNodeHint('RunPod (Wait for Callback)', /WEBHOOK_URL/);
+			await expectNodeHint('RunPod (Wait for Callback)', /N8N_PAYLOAD_SIZE_MAX/);
+			await ndvParameters().getByText(/^Credential/).first().scrollIntoViewIfNeeded({ timeout: 2_000 }).catch(() => {});
+			await screenshot('runpod-callback-hint');
 			await page.setViewportSize(VIEWPORT);
+			t.diagnostic(`hint: ${webhookHint}`);
+
+			// Resource: Job and Endpoint; Endpoint offers Get Health and Purge Queue.
+			const resources = await openDropDown('resource', 'Endpoint');
+			assert.deepEqual([...resources].sort(), ['Endpoint', 'Job'], `RunPod: Resource lists ${resources.join(', ')}`);
+			await choose('Endpoint');
+			const endpointOperations = await openDropDown('operation', 'Get Health');
+			assert.deepEqual([...endpointOperations].sort(), ['Get Health', 'Purge Queue'], `RunPod: Endpoint's Operation lists ${endpointOperations.join(', ')}`);
+			await choose('Get Health');
+			assert.equal(await shownValue('operation'), 'Get Health', 'RunPod: choosing Get Health did not take');
+			await assertParameters('RunPod (Endpoint: Get Health)', ['Resource', 'Operation', 'Endpoint']);
+			assert.equal(await ndvParameters().getByTestId('parameter-input-simplify').count(), 0, 'RunPod: Get Health shows Simplify');
+			// Back to the job the canvas screenshot shows.
+			await openDropDown('resource', 'Job');
+			await choose('Job');
 			await closeNdv();
 		});
 	});
@@ -447,12 +534,12 @@ function browserSuite() {
 			const names = await waitUntil(async () => {
 				const texts = await nodes.allInnerTexts();
 				const firstLines = texts.map((text) => text.trim().split('\n')[0].trim());
-				return firstLines.includes('RunPod') && firstLines.includes('RunPod Trigger') ? firstLines : null;
+				return firstLines.includes(runPodNodeName) && firstLines.includes('RunPod Trigger') ? firstLines : null;
 			}, {
 				timeoutMs: 10_000,
-				message: async () => `the canvas does not show both "RunPod Trigger" and "RunPod" (nodes: ${(await nodes.allInnerTexts()).join(' | ')})`,
+				message: async () => `the canvas does not show both "RunPod Trigger" and "${runPodNodeName}" (nodes: ${(await nodes.allInnerTexts()).join(' | ')})`,
 			});
-			for (const name of ['RunPod Trigger', 'RunPod']) {
+			for (const name of ['RunPod Trigger', runPodNodeName]) {
 				const node = nodes.filter({ has: page.getByText(name, { exact: true }) }).first();
 				await expectLoadedIcons(node, { iconFileNames: ICON_FILES, what: `canvas node "${name}"` });
 			}
@@ -574,7 +661,11 @@ function browserSuite() {
 		await expectLoadedIcons(ndv(), { iconFileNames: iconFiles, what: `${triggerName} NDV` });
 	}
 
-	/** Adds the app's action node through its action `actionName` and waits for its NDV. */
+	/**
+	 * Adds the app's action node through its action `actionName` (under "Actions") and waits for its
+	 * NDV. Returns the new node's name: n8n 2.40.7 names a node added through an action after the
+	 * action ("Run job"), older n8n after the app.
+	 */
 	async function addAction(appName, actionName, { nodeType, triggerType }) {
 		await dismissPopups(page);
 		const types = [nodeType, triggerType];
@@ -588,8 +679,11 @@ function browserSuite() {
 			(async () => { await expandCategory(/^Actions/); await action.waitFor({ timeout: 10_000 }); return 'actions'; })(),
 		]).catch(() => null);
 		if (opened === 'actions') await action.click();
-		else if (!opened) throw new Error(`clicking "${appName}" opened neither its actions (${actionName}) nor its NDV`);
-		await waitForNdv(appName);
+		else if (!opened) {
+			throw new Error(`clicking "${appName}" opened neither its action "${actionName}" nor its NDV ` +
+				`(categories: ${(await categoryNames()).join(', ') || 'none'}; entries: ${(await visibleEntryNames()).join(', ')})`);
+		}
+		return waitForNdv([appName, actionName]);
 	}
 
 	/**
@@ -626,6 +720,7 @@ function browserSuite() {
 			const notice = ndvParameters().locator('.notice, [role="alert"]').first();
 			assert.match(await notice.innerText().catch(() => ''), /Callback URL/, 'Gepetto Trigger: its set-up notice is not shown');
 			await assertParameters('Gepetto Trigger', EXPECTED.gepettoTrigger);
+			await expectNodeHint('Gepetto Trigger', /WEBHOOK_URL/);
 			// The URL to copy into a Gepetto node's Callback URL.
 			await showProductionUrl('Gepetto Trigger');
 			await screenshot('gepetto-trigger');
@@ -633,11 +728,12 @@ function browserSuite() {
 		});
 	});
 
-	it('adds Gepetto ("Furnish a room"): Style, Room, Furniture and Sky drop-downs list the simulator\'s entries in English', async (t) => {
+	it('adds Gepetto ("Furnish room photo"): Style, Room, Furniture and Sky drop-downs list the simulator\'s entries in English', async (t) => {
 		await step(t, 'gepetto-parameters', async () => {
-			await addAction('Gepetto', 'Furnish a room', GEPETTO_NODES);
-			await reopenNode('Gepetto');
-			await assertParameters('Gepetto (Furnish)', EXPECTED.gepettoFurnish);
+			await reopenNode(await addAction('Gepetto', 'Furnish room photo', GEPETTO_NODES));
+			assert.equal(await shownValue('resource'), 'Room Photo', 'Gepetto: the action "Furnish room photo" did not set Resource to Room Photo');
+			assert.equal(await shownValue('operation'), 'Furnish', 'Gepetto: the action "Furnish room photo" did not set Operation to Furnish');
+			await assertParameters('Gepetto (Room Photo: Furnish)', EXPECTED.gepettoFurnish);
 
 			// Style open, in a taller window so that the list and the parameters around it show.
 			const [style, room, furniture, sky] = GEPETTO_DROP_DOWNS;
@@ -682,6 +778,7 @@ function browserSuite() {
 			const notice = ndvParameters().locator('.notice, [role="alert"]').first();
 			assert.match(await notice.innerText().catch(() => ''), /Callback URL/, 'Deep Image Trigger: its set-up notice is not shown');
 			await assertParameters('Deep Image Trigger', EXPECTED.deepImageTrigger);
+			await expectNodeHint('Deep Image Trigger', /WEBHOOK_URL/);
 			const url = await showProductionUrl('Deep Image Trigger');
 			await screenshot('deepimage-trigger');
 			t.diagnostic(`production URL: ${url}`);
@@ -689,11 +786,11 @@ function browserSuite() {
 		});
 	});
 
-	it('adds Deep Image ("Process an image"): Image Source, an options collection and the Preset drop-down with the known presets', async (t) => {
+	it('adds Deep Image ("Process image"): Image Source, an options collection and the Preset drop-down with the known presets', async (t) => {
 		await step(t, 'deepimage-parameters', async () => {
-			await addAction('Deep Image', 'Process an image', DEEP_IMAGE);
+			await addAction('Deep Image', 'Process image', DEEP_IMAGE);
 			await assertParameters('Deep Image (Process)', EXPECTED.deepImageProcess);
-			assert.equal(await shownValue('operation'), 'Process', 'Deep Image: the action "Process an image" did not set Operation to Process');
+			assert.equal(await shownValue('operation'), 'Process', 'Deep Image: the action "Process image" did not set Operation to Process');
 			await page.setViewportSize({ width: VIEWPORT.width, height: 1200 });
 			await sleep(400);
 			const sources = await openDropDown('inputSource', 'Binary File');
@@ -731,6 +828,7 @@ function browserSuite() {
 			const notice = await ndvParameters().locator('.notice, [role="alert"]').first().innerText().catch(() => '');
 			assert.match(notice, /Production URL.*\?token=/s, `AI Home Design Trigger: its notice does not say to paste the Production URL with ?token= (notice: "${notice}")`);
 			await assertParameters('AI Home Design Trigger', EXPECTED.aiHomeDesignTrigger);
+			await expectNodeHint('AI Home Design Trigger', /WEBHOOK_URL/);
 			const url = await showProductionUrl('AI Home Design Trigger');
 			await screenshot('aihomedesign-trigger');
 			t.diagnostic(`production URL: ${url}`);
@@ -738,12 +836,12 @@ function browserSuite() {
 		});
 	});
 
-	it('adds AI Home Design ("Render a room photo"): Tool lists the live catalogue\'s active tools; a chosen tool shows only its widgets', async (t) => {
+	it('adds AI Home Design ("Render room photo"): Tool lists the live catalogue\'s active tools; a chosen tool shows only its widgets', async (t) => {
 		await step(t, 'aihomedesign-parameters', async () => {
-			await addAction('AI Home Design', 'Render a room photo', AI_HOME_DESIGN);
-			await reopenNode('AI Home Design');
-			await assertParameters('AI Home Design (Render)', EXPECTED.aiHomeDesignRender);
-			assert.equal(await shownValue('operation'), 'Render', 'AI Home Design: the action "Render a room photo" did not set Operation to Render');
+			await reopenNode(await addAction('AI Home Design', 'Render room photo', AI_HOME_DESIGN));
+			assert.equal(await shownValue('resource'), 'Process', 'AI Home Design: the action "Render room photo" did not set Resource to Process');
+			assert.equal(await shownValue('operation'), 'Render', 'AI Home Design: the action "Render room photo" did not set Operation to Render');
+			await assertParameters('AI Home Design (Process: Render)', EXPECTED.aiHomeDesignRender);
 
 			// Another tool first: its widget (Material) shows, Style does not.
 			await openDropDown('tool', 'Wall Change');
