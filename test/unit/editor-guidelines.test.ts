@@ -185,6 +185,9 @@ describe.each(NODES.map((node) => [node.description.displayName, node] as const)
 		const codex = JSON.parse(readFileSync(codexPath, 'utf8'));
 		expect(codex.node).toBe(`${PACKAGE_NAME}.${description.name}`);
 		expect(codex.categories.length).toBeGreaterThan(0);
+		// n8n's node panel shows an "AI" node only in its AI section, and only as a root node: search
+		// outside it would not find ours.
+		expect(codex.categories).not.toContain('AI');
 		expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\//);
 		expect(codex.resources.credentialDocumentation[0].url).toMatch(/^https:\/\//);
 	});
