@@ -76,6 +76,8 @@ const RUNPOD_ACTIONS = {
 	Job: ['Run job', 'Run job and wait for result', 'Get job status', 'Cancel job', 'Retry job', 'Stream job output'],
 	Endpoint: ['Get endpoint health', 'Purge endpoint queue'],
 };
+/** The RunPod node's own hints with Wait for Callback (the trigger's say "Production URL" and "this trigger"). */
+const RUNPOD_NODE_HINTS = [/resume URL[\s\S]*WEBHOOK_URL/, /N8N_PAYLOAD_SIZE_MAX[\s\S]*this node/];
 const GEPETTO_NODES = providerNodes('gepetto');
 /** Each Gepetto drop-down: its parameter, its loadOptions method, and an English label the simulator lists. */
 const GEPETTO_DROP_DOWNS = [
@@ -293,6 +295,26 @@ function browserSuite() {
 	/** The category headers of the node panel's detail view ("Triggers", "Job Actions", ...), for messages. */
 	const categoryNames = () => nodeCreator().getByTestId('node-creator-category-item').allInnerTexts().catch(() => []);
 
+	/** n8n 1.x's "Add to workflow" button in a community node's details (the node panel). */
+	const addToWorkflowButton = () => nodeCreator().getByRole('button', { name: /^\+?\s*Add to workflow$/i }).first();
+
+	/** Clicks a node-panel entry that adds a node; in n8n 1.x's node details, also "Add to workflow". */
+	async function clickToAdd(entry) {
+		await entry.click();
+		const next = await Promise.race([
+			ndv().waitFor({ timeout: 10_000 }).then(() => 'ndv'),
+			addToWorkflowButton().waitFor({ timeout: 10_000 }).then(() => 'details'),
+		]).catch(() => null);
+		if (next === 'details') await addToWorkflowButton().click();
+	}
+
+	/** Chooses `label` in the drop-down of `parameter` (unless already shown). */
+	async function chooseOption(parameter, label) {
+		if (await shownValue(parameter).catch(() => '') === label) return;
+		await openDropDown(parameter, label);
+		await choose(label);
+	}
+
 	/** Expands a collapsed "Actions (n)" / "Triggers (n)" section of the node detail view. */
 	async function expandCategory(pattern) {
 		const header = nodeCreator().getByTestId('node-creator-category-item').filter({ hasText: pattern }).first();
@@ -329,8 +351,9 @@ function browserSuite() {
 
 	async function closeNdv() {
 		if (!(await ndv().isVisible().catch(() => false))) return;
-		const close = ndv().getByTestId('ndv-close-button');
-		if (await close.isVisible().catch(() => false)) await close.click();
+		// 2.x: a close button in the NDV; 1.x: "Back to canvas" above it (Escape may not reach the NDV there).
+		const close = await firstVisible([ndv().getByTestId('ndv-close-button'), page.getByTestId('back-to-canvas')], { timeoutMs: 1_000 });
+		if (close) await close.click();
 		else await page.keyboard.press('Escape');
 		await ndv().waitFor({ state: 'hidden', timeout: 10_000 });
 	}
@@ -426,7 +449,7 @@ function browserSuite() {
 				await search('RunPod Trigger');
 				trigger = (await resultEntry('RunPod Trigger', [TRIGGER_TYPE])) ?? entriesOfType(TRIGGER_TYPE).first();
 			}
-			await trigger.click();
+			await clickToAdd(trigger);
 			await waitForNdv('RunPod Trigger');
 			const notice = ndvParameters().locator('.notice, [role="alert"]').first();
 			assert.ok(await notice.isVisible().catch(() => false), 'RunPod Trigger: its notice is not shown in the NDV');
@@ -481,7 +504,7 @@ function browserSuite() {
 
 	it('adds RunPod ("Run job"): Resource Job, the parameters in order, Simplify, the WEBHOOK_URL hint with Wait for Callback, Endpoint\'s operations', async (t) => {
 		await step(t, 'runpod-parameters', async () => {
-			runPodNodeName = await addAction('RunPod', 'Run job', { nodeType: NODE_TYPE, triggerType: TRIGGER_TYPE });
+			runPodNodeName = await addAction('RunPod', 'Run job', { nodeType: NODE_TYPE, triggerType: TRIGGER_TYPE }, { resource: 'Job', operation: 'Run' });
 			assert.equal(await shownValue('resource'), 'Job', 'RunPod: the action "Run job" did not set Resource to Job');
 			assert.equal(await shownValue('operation'), 'Run', 'RunPod: the action "Run job" did not set Operation to Run');
 			await assertParameters('RunPod (Job: Run)', EXPECTED.node);
@@ -491,8 +514,9 @@ function browserSuite() {
 			assert.ok(await simplify.isVisible().catch(() => false), 'RunPod: Simplify shows no toggle');
 			assert.equal(await simplify.evaluate((element) => element.classList.contains('is-checked') ||
 				Boolean(element.querySelector('[aria-checked="true"]'))), false, 'RunPod: Simplify is on in a workflow');
-			// No callback wait chosen: none of the node's hints (they are for Wait for Callback).
-			assert.deepEqual((await nodeHintTexts()).filter((text) => /WEBHOOK_URL/.test(text)), [],
+			// No callback wait chosen: none of the node's hints (they are for Wait for Callback). n8n 1.x also
+			// shows the trigger's hints, in the input pane: the node's own name the resume URL and "this node".
+			assert.deepEqual((await nodeHintTexts()).filter((text) => RUNPOD_NODE_HINTS.some((hint) => hint.test(text))), [],
 				'RunPod: the WEBHOOK_URL hint shows although Wait for Result is not Wait for Callback');
 			// A taller window for this screenshot: the parameters down to the collections fit.
 			await page.setViewportSize({ width: VIEWPORT.width, height: 1200 });
@@ -503,8 +527,8 @@ function browserSuite() {
 			// Wait for Callback: the hints naming WEBHOOK_URL and N8N_PAYLOAD_SIZE_MAX appear.
 			await openDropDown('waitFor', 'Wait for Callback');
 			await choose('Wait for Callback');
-			const webhookHint = await expectNodeHint('RunPod (Wait for Callback)', /WEBHOOK_URL/);
-			await expectNodeHint('RunPod (Wait for Callback)', /N8N_PAYLOAD_SIZE_MAX/);
+			const webhookHint = await expectNodeHint('RunPod (Wait for Callback)', RUNPOD_NODE_HINTS[0]);
+			await expectNodeHint('RunPod (Wait for Callback)', RUNPOD_NODE_HINTS[1]);
 			await ndvParameters().getByText(/^Credential/).first().scrollIntoViewIfNeeded({ timeout: 2_000 }).catch(() => {});
 			await screenshot('runpod-callback-hint');
 			await page.setViewportSize(VIEWPORT);
@@ -656,7 +680,7 @@ function browserSuite() {
 				throw new Error(`"${appName}" lists no trigger of type ${triggerType} (shown: ${(await visibleEntryNames()).join(', ')})`);
 			});
 		}
-		await trigger.click();
+		await clickToAdd(trigger);
 		await waitForNdv(triggerName);
 		await expectLoadedIcons(ndv(), { iconFileNames: iconFiles, what: `${triggerName} NDV` });
 	}
@@ -666,7 +690,7 @@ function browserSuite() {
 	 * NDV. Returns the new node's name: n8n 2.40.7 names a node added through an action after the
 	 * action ("Run job"), older n8n after the app.
 	 */
-	async function addAction(appName, actionName, { nodeType, triggerType }) {
+	async function addAction(appName, actionName, { nodeType, triggerType }, { resource, operation } = {}) {
 		await dismissPopups(page);
 		const types = [nodeType, triggerType];
 		await search(appName, types);
@@ -677,9 +701,17 @@ function browserSuite() {
 		const opened = await Promise.race([
 			ndv().waitFor({ timeout: 10_000 }).then(() => 'ndv'),
 			(async () => { await expandCategory(/^Actions/); await action.waitFor({ timeout: 10_000 }); return 'actions'; })(),
+			addToWorkflowButton().waitFor({ timeout: 10_000 }).then(() => 'details'),
 		]).catch(() => null);
 		if (opened === 'actions') await action.click();
-		else if (!opened) {
+		else if (opened === 'details') {
+			// n8n 1.x: a community node's details offer "Add to workflow" (no actions list): choose the operation in the NDV.
+			await addToWorkflowButton().click();
+			const name = await waitForNdv([appName, actionName]);
+			if (resource) await chooseOption('resource', resource);
+			if (operation) await chooseOption('operation', operation);
+			return name;
+		} else if (!opened) {
 			throw new Error(`clicking "${appName}" opened neither its action "${actionName}" nor its NDV ` +
 				`(categories: ${(await categoryNames()).join(', ') || 'none'}; entries: ${(await visibleEntryNames()).join(', ')})`);
 		}
@@ -702,7 +734,8 @@ function browserSuite() {
 	async function showProductionUrl(what) {
 		const header = ndv().getByText('Webhook URLs', { exact: true }).first();
 		await header.waitFor({ timeout: 5_000 }).catch(() => { throw new Error(`${what}: the NDV shows no "Webhook URLs"`); });
-		if (!(await ndv().getByText('Production URL', { exact: true }).first().isVisible().catch(() => false))) await header.click();
+		// Folded unless its Test URL / Production URL switch shows ("Production URL" alone may be a notice's words).
+		if (!(await ndv().getByText('Test URL', { exact: true }).first().isVisible().catch(() => false))) await header.click();
 		await ndv().getByText('Production URL', { exact: true }).first().click({ timeout: 5_000 });
 		const url = await waitUntil(async () => (await ndv().innerText()).match(/https?:\/\/\S+\/webhook\/[\w-]+\/callback\b/)?.[0], {
 			timeoutMs: 5_000,
@@ -730,7 +763,7 @@ function browserSuite() {
 
 	it('adds Gepetto ("Furnish room photo"): Style, Room, Furniture and Sky drop-downs list the simulator\'s entries in English', async (t) => {
 		await step(t, 'gepetto-parameters', async () => {
-			await reopenNode(await addAction('Gepetto', 'Furnish room photo', GEPETTO_NODES));
+			await reopenNode(await addAction('Gepetto', 'Furnish room photo', GEPETTO_NODES, { resource: 'Room Photo', operation: 'Furnish' }));
 			assert.equal(await shownValue('resource'), 'Room Photo', 'Gepetto: the action "Furnish room photo" did not set Resource to Room Photo');
 			assert.equal(await shownValue('operation'), 'Furnish', 'Gepetto: the action "Furnish room photo" did not set Operation to Furnish');
 			await assertParameters('Gepetto (Room Photo: Furnish)', EXPECTED.gepettoFurnish);
@@ -788,7 +821,7 @@ function browserSuite() {
 
 	it('adds Deep Image ("Process image"): Image Source, an options collection and the Preset drop-down with the known presets', async (t) => {
 		await step(t, 'deepimage-parameters', async () => {
-			await addAction('Deep Image', 'Process image', DEEP_IMAGE);
+			await addAction('Deep Image', 'Process image', DEEP_IMAGE, { operation: 'Process' });
 			await assertParameters('Deep Image (Process)', EXPECTED.deepImageProcess);
 			assert.equal(await shownValue('operation'), 'Process', 'Deep Image: the action "Process image" did not set Operation to Process');
 			await page.setViewportSize({ width: VIEWPORT.width, height: 1200 });
@@ -838,7 +871,7 @@ function browserSuite() {
 
 	it('adds AI Home Design ("Render room photo"): Tool lists the live catalogue\'s active tools; a chosen tool shows only its widgets', async (t) => {
 		await step(t, 'aihomedesign-parameters', async () => {
-			await reopenNode(await addAction('AI Home Design', 'Render room photo', AI_HOME_DESIGN));
+			await reopenNode(await addAction('AI Home Design', 'Render room photo', AI_HOME_DESIGN, { resource: 'Process', operation: 'Render' }));
 			assert.equal(await shownValue('resource'), 'Process', 'AI Home Design: the action "Render room photo" did not set Resource to Process');
 			assert.equal(await shownValue('operation'), 'Render', 'AI Home Design: the action "Render room photo" did not set Operation to Render');
 			await assertParameters('AI Home Design (Process: Render)', EXPECTED.aiHomeDesignRender);
