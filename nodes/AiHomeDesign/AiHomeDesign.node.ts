@@ -30,7 +30,6 @@ export class AiHomeDesign implements INodeType {
 			defaultOperation: 'render',
 			resourcesSince: 2,
 			inputs: [...toolProperties, ...imageProperties, ...stepProperties],
-			resultOperations: ['render', 'startProcess', 'getProcess'],
 		}),
 	};
 

@@ -13,7 +13,7 @@ import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
 import { NO_REMOTE_REGISTRATION } from '../shared/trigger';
 import { finishingProperties } from './descriptions/finishing';
-import { PROCESS_OPERATIONS, inputProperties } from './descriptions/input';
+import { inputProperties } from './descriptions/input';
 import { processingProperties } from './descriptions/processing';
 import { deepImageProvider } from './provider';
 
@@ -36,7 +36,6 @@ export class DeepImage implements INodeType {
 		properties: actionNodeProperties(deepImageProvider, {
 			defaultOperation: 'process',
 			inputs: [...inputProperties, ...processingProperties, ...finishingProperties],
-			resultOperations: [...PROCESS_OPERATIONS, 'getResult'],
 		}),
 	};
 

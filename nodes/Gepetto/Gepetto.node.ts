@@ -13,7 +13,7 @@ import { RESUME_WEBHOOKS, resumeAfterCallback } from '../shared/resume';
 import { executeOperation } from '../shared/router';
 import { NO_REMOTE_REGISTRATION } from '../shared/trigger';
 import { designProperties } from './descriptions/design';
-import { RENDER_OPERATIONS, imageProperties, jobIdProperty } from './descriptions/image';
+import { imageProperties, jobIdProperty } from './descriptions/image';
 import { refreshAndSkyProperties } from './descriptions/refresh';
 import { GEPETTO_LOAD_OPTIONS } from './lists';
 import { gepettoProvider } from './provider';
@@ -42,7 +42,6 @@ export class Gepetto implements INodeType {
 			resourcesSince: 2,
 			target: [jobIdProperty],
 			inputs: [...imageProperties, ...designProperties, ...refreshAndSkyProperties],
-			resultOperations: [...RENDER_OPERATIONS, 'getJob'],
 		}),
 	};
 
