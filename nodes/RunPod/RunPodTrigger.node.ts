@@ -1,7 +1,6 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
-	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -57,14 +56,12 @@ export class RunPodTrigger implements INodeType {
 				description: 'Your serverless endpoint. Needed only for Confirm with API, which asks it for the job.',
 				displayOptions: { show: { '@version': [1, 2] } },
 			},
-			...withAfter(
-				triggerProperties('RunPod'),
-				'confirmWithApi',
+			...triggerProperties('RunPod', [
 				endpointLocator({
 					description: 'The serverless endpoint Confirm with API asks for the job',
 					displayOptions: { show: { '@version': [3], confirmWithApi: [true] } },
 				}),
-			),
+			]),
 		],
 	};
 
@@ -82,8 +79,3 @@ export class RunPodTrigger implements INodeType {
 	}
 }
 
-/** `properties` with `inserted` right after the property named `name`. */
-function withAfter(properties: INodeProperties[], name: string, inserted: INodeProperties): INodeProperties[] {
-	const position = properties.findIndex((property) => property.name === name) + 1;
-	return [...properties.slice(0, position), inserted, ...properties.slice(position)];
-}

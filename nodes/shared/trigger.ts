@@ -47,8 +47,11 @@ export const NO_REMOTE_REGISTRATION: INodeType['webhookMethods'] = {
 	},
 };
 
-/** The parameters every provider trigger has, after its own. */
-export function triggerProperties(providerName: string): INodeProperties[] {
+/**
+ * The parameters every provider trigger has, after its own. `forConfirmation` are what Confirm
+ * with API needs from the user (e.g. where to ask), shown right under it.
+ */
+export function triggerProperties(providerName: string, forConfirmation: INodeProperties[] = []): INodeProperties[] {
 	return [
 		{
 			displayName: 'Confirm with API',
@@ -57,6 +60,7 @@ export function triggerProperties(providerName: string): INodeProperties[] {
 			default: false,
 			description: `Whether to treat each callback as a hint and fetch the job from the ${providerName} API before emitting it. A forged body then cannot inject a result; costs one API call per callback.`,
 		},
+		...forConfirmation,
 		{
 			displayName: 'Emit Progress Updates',
 			name: 'emitProgress',
