@@ -18,17 +18,22 @@ export interface ProviderPackage {
 	/** The provider's id in RenderResults, and the name of its simulator module in simulators/. */
 	id: string;
 	displayName: string;
+	/**
+	 * The npm package that ships this provider, built into packages/<packageName>/ by `npm run
+	 * build`. n8n names its node types `<packageName>.<node name>`.
+	 */
+	packageName: string;
 	credential: new () => ICredentialType;
 	nodes: Array<new () => INodeType>;
 }
 
 /**
- * Every provider of the package. index.ts, the package.json check, `npm start`, the smoke check
- * and the browser test all read this list: adding a provider adds one line here.
+ * Every provider. index.ts, the packages check, `npm start`, the smoke check and the browser test
+ * all read this list: adding a provider adds one line here and its packages/<packageName>/ folder.
  */
 export const PROVIDER_REGISTRY: readonly ProviderPackage[] = [
-	{ id: 'runPod', displayName: 'RunPod', credential: RunPodApi, nodes: [RunPod, RunPodTrigger] },
-	{ id: 'gepetto', displayName: 'Gepetto', credential: GepettoApi, nodes: [Gepetto, GepettoTrigger] },
-	{ id: 'aiHomeDesign', displayName: 'AI Home Design', credential: AiHomeDesignApi, nodes: [AiHomeDesign, AiHomeDesignTrigger] },
-	{ id: 'deepImage', displayName: 'Deep Image', credential: DeepImageApi, nodes: [DeepImage, DeepImageTrigger] },
+	{ id: 'runPod', displayName: 'RunPod', packageName: 'n8n-nodes-render-hooks-runpod', credential: RunPodApi, nodes: [RunPod, RunPodTrigger] },
+	{ id: 'gepetto', displayName: 'Gepetto', packageName: 'n8n-nodes-render-hooks-gepetto', credential: GepettoApi, nodes: [Gepetto, GepettoTrigger] },
+	{ id: 'aiHomeDesign', displayName: 'AI Home Design', packageName: 'n8n-nodes-render-hooks-ai-home-design', credential: AiHomeDesignApi, nodes: [AiHomeDesign, AiHomeDesignTrigger] },
+	{ id: 'deepImage', displayName: 'Deep Image', packageName: 'n8n-nodes-render-hooks-deep-image', credential: DeepImageApi, nodes: [DeepImage, DeepImageTrigger] },
 ];

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * n8n's verification scan, offline: the analyzer of @n8n/scan-community-package (the devDependency
- * pinned in package.json) run the two ways `analyzePackageByName` runs it on a published version,
- *   - the packed tarball (`npm pack`): its compiled `**\/*.js` and package.json,
- *   - the source: `SOURCE_FILE_PATTERNS` (package.json, nodes/ and credentials/ sources),
+ * n8n's verification scan, offline, over every published package (packages/<name>/): the
+ * analyzer of @n8n/scan-community-package (the devDependency pinned in package.json) run the two
+ * ways `analyzePackageByName` runs it on a published version,
+ *   - the packed tarball (`npm pack` in the package folder): its compiled `**\/*.js` and package.json,
+ *   - the source: `SOURCE_FILE_PATTERNS` (package.json, nodes/ and credentials/ sources) of the
+ *     package folder, as the build generates it from the top-level sources,
  * with the scanner's own ESLint config (`buildScanConfig`) and inline eslint comments ignored.
  * Only the provenance gate needs the registry, so it cannot run before publishing: the publish
  * workflow (.github/workflows/publish.yml) is what satisfies it.
@@ -11,35 +13,31 @@
  * n8n's analyzer passes a package with warnings; this script fails on any finding, errors and
  * warnings alike, so a rule n8n later raises to an error cannot surprise a release.
  *
- *   node scripts/scan.mjs              build, pack, scan both (npm run scan)
- *   node scripts/scan.mjs --no-build   dist/ as it is (.ci/run builds just before)
+ *   node scripts/scan.mjs              build, pack, scan every package (npm run scan)
+ *   node scripts/scan.mjs --no-build   the packages as built (.ci/run builds just before)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { ESLint } from 'eslint';
 import glob from 'fast-glob';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { REPO_ROOT, listPackages, packPackage } from './packages.mjs';
+
 const SCANNER = '@n8n/scan-community-package/scanner/scanner.mjs';
 /** The tarball leg's files, as analyzePackageByName passes them for the downloaded package. */
 const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 
-function run(command, args, options = {}) {
-	return execFileSync(command, args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options });
-}
-
-/** `npm pack` without lifecycle scripts (the build ran already), unpacked as the scanner does. */
-function packAndUnpack(workDir) {
-	const [{ filename, files }] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir]));
+/** The package packed without lifecycle scripts (it is built already), unpacked as the scanner does. */
+function packAndUnpack(pkg, workDir) {
+	const tarball = packPackage(pkg, workDir);
 	const packageDir = path.join(workDir, 'package');
 	fs.mkdirSync(packageDir);
-	run('tar', ['-xzf', path.join(workDir, path.basename(filename)), '-C', packageDir, '--strip-components=1']);
-	return { packageDir, fileCount: files.length, tarball: path.basename(filename) };
+	execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+	return { packageDir, tarball: path.basename(tarball) };
 }
 
 /**
@@ -75,20 +73,25 @@ async function scanLeg(scanner, label, packageDir, filePatterns) {
 }
 
 async function main(argv) {
-	if (!argv.includes('--no-build')) run('npm', ['run', 'build'], { stdio: 'inherit' });
+	if (!argv.includes('--no-build')) execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
 	// The scanner makes a temp dir when imported and removes it only under tmp's graceful cleanup.
 	createRequire(import.meta.resolve(SCANNER))('tmp').setGracefulCleanup();
 	const scanner = await import(SCANNER);
-	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'render-hooks-scan-'));
-	try {
-		const { packageDir, fileCount, tarball } = packAndUnpack(workDir);
-		process.stdout.write(`packed ${tarball} (${fileCount} files)\n`);
-		const tarballClean = await scanLeg(scanner, `tarball ${tarball}`, packageDir, TARBALL_FILE_PATTERNS);
-		const sourceClean = await scanLeg(scanner, 'source', REPO_ROOT, scanner.SOURCE_FILE_PATTERNS);
-		if (!tarballClean || !sourceClean) process.exitCode = 1;
-	} finally {
-		fs.rmSync(workDir, { recursive: true, force: true });
+	const packages = listPackages();
+	let failed = 0;
+	for (const pkg of packages) {
+		const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'render-hooks-scan-'));
+		try {
+			const { packageDir, tarball } = packAndUnpack(pkg, workDir);
+			const tarballClean = await scanLeg(scanner, `tarball ${tarball}`, packageDir, TARBALL_FILE_PATTERNS);
+			const sourceClean = await scanLeg(scanner, `source ${path.relative(REPO_ROOT, pkg.dir)}`, pkg.dir, scanner.SOURCE_FILE_PATTERNS);
+			if (!tarballClean || !sourceClean) failed++;
+		} finally {
+			fs.rmSync(workDir, { recursive: true, force: true });
+		}
 	}
+	process.stdout.write(`${packages.length - failed} of ${packages.length} packages clean\n`);
+	if (failed) process.exitCode = 1;
 }
 
 main(process.argv.slice(2)).catch((error) => {

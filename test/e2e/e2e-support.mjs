@@ -17,7 +17,7 @@ import { loadProviders } from '../../scripts/n8n/registry.mjs';
 export { PACKAGE_NAME };
 /** The package's providers, from the built provider registry (dist/nodes/registry.js). */
 export const PROVIDERS = loadProviders();
-/** Every node type of the package, keyed by its short name: {runPod: 'n8n-nodes-render-hooks.runPod', ...}. */
+/** Every node type of the package, keyed by its short name: {runPod: 'n8n-nodes-render-hooks-runpod.runPod', ...}. */
 export const NODE_TYPES = Object.fromEntries(PROVIDERS.flatMap((provider) =>
 	provider.nodes.map((node) => [node.type.slice(PACKAGE_NAME.length + 1), node.type])));
 /** The credential type each node type uses. */

@@ -19,13 +19,24 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, UserError } from 'n8n-workflow';
 
+import { PROVIDER_REGISTRY } from '../../nodes/registry';
+
 /** A node class as the package exports it (plain or versioned). */
 export type NodeClass = new () => INodeType | IVersionedNodeType;
 
-/** n8n names a community package's node types `<package name>.<description.name>`. */
+/**
+ * n8n names a community package's node types `<package name>.<description.name>`. A provider's
+ * nodes take their package's name from the registry; the engine suite's fake nodes, which no
+ * package ships, take the development tree's.
+ */
 export const PACKAGE_NAME: string = (
 	JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { name: string }
 ).name;
+
+function packageNameOf(nodeClass: NodeClass): string {
+	const provider = PROVIDER_REGISTRY.find((entry) => entry.nodes.includes(nodeClass as never));
+	return provider?.packageName ?? PACKAGE_NAME;
+}
 
 export const TEST_START_NODE_TYPE = 'test.start';
 
@@ -52,9 +63,9 @@ function describeClass(nodeClass: NodeClass) {
 	return known;
 }
 
-/** The workflow `type` of a node class, e.g. `n8n-nodes-render-hooks.runPod`. */
+/** The workflow `type` of a node class, e.g. `n8n-nodes-render-hooks-runpod.runPod`. */
 export function typeName(nodeClass: NodeClass): string {
-	return `${PACKAGE_NAME}.${describeClass(nodeClass).name}`;
+	return `${packageNameOf(nodeClass)}.${describeClass(nodeClass).name}`;
 }
 
 /**
@@ -192,9 +203,11 @@ export function connect(
  * A render-hooks node of an example workflow (examples/*.json) as saved, without its credential
  * reference: the harness supplies credentials by type.
  */
-export function exampleNode(workflow: { nodes: unknown[] }, typeName: string): INode {
-	const node = (workflow.nodes as INode[]).find((candidate) => candidate.type === `${PACKAGE_NAME}.${typeName}`);
-	if (!node) throw new Error(`the example has no ${typeName} node`);
+export function exampleNode(workflow: { nodes: unknown[] }, shortTypeName: string): INode {
+	const nodeClass = PROVIDER_REGISTRY.flatMap((entry) => entry.nodes).find((candidate) => describeClass(candidate).name === shortTypeName);
+	if (!nodeClass) throw new Error(`no provider has a node named ${shortTypeName}`);
+	const node = (workflow.nodes as INode[]).find((candidate) => candidate.type === typeName(nodeClass));
+	if (!node) throw new Error(`the example has no ${typeName(nodeClass)} node`);
 	const copy = structuredClone(node);
 	delete copy.credentials;
 	return copy;

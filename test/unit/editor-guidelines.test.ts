@@ -10,11 +10,12 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { PROVIDER_REGISTRY } from '../../nodes/registry';
 
-const PACKAGE_NAME = 'n8n-nodes-render-hooks';
 /** Words n8n's Title Case leaves in lower case. */
 const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'per', 'the', 'to', 'vs', 'with', 'e.g.']);
 
 interface NodeUnderTest {
+	/** The npm package that ships the node: n8n's type name for it is `<packageName>.<name>`. */
+	packageName: string;
 	folder: string;
 	className: string;
 	description: INodeTypeDescription;
@@ -25,6 +26,7 @@ const NODES: NodeUnderTest[] = PROVIDER_REGISTRY.flatMap((entry) =>
 	entry.nodes.map((NodeClass) => {
 		const description = (new NodeClass() as INodeType).description;
 		return {
+			packageName: entry.packageName,
 			folder: sourceFolderOf(NodeClass.name),
 			className: NodeClass.name,
 			description,
@@ -183,7 +185,7 @@ describe.each(NODES.map((node) => [node.description.displayName, node] as const)
 		const codexPath = path.join(__dirname, '../../nodes', node.folder, `${node.className}.node.json`);
 		expect(existsSync(codexPath)).toBe(true);
 		const codex = JSON.parse(readFileSync(codexPath, 'utf8'));
-		expect(codex.node).toBe(`${PACKAGE_NAME}.${description.name}`);
+		expect(codex.node).toBe(`${node.packageName}.${description.name}`);
 		expect(codex.categories.length).toBeGreaterThan(0);
 		// n8n's node panel shows an "AI" node only in its AI section, and only as a root node: search
 		// outside it would not find ours.

@@ -4,9 +4,21 @@ import path from 'path';
 import { PROVIDER_REGISTRY } from '../../nodes/registry';
 
 const root = path.resolve(__dirname, '../..');
-const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-	n8n: { nodes: string[]; credentials: string[] };
-};
+
+interface Manifest {
+	name: string;
+	private?: boolean;
+	version: string;
+	keywords: string[];
+	repository: { url: string; directory?: string };
+	files: string[];
+	dependencies?: Record<string, string>;
+	n8n?: { strict?: boolean; nodes: string[]; credentials: string[] };
+}
+
+function readManifest(folder: string): Manifest {
+	return JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as Manifest;
+}
 
 /** The compiled path n8n loads for a class, from the source file that declares it. */
 function distPathOf(folder: 'nodes' | 'credentials', fileName: string): string {
@@ -17,32 +29,69 @@ function distPathOf(folder: 'nodes' | 'credentials', fileName: string): string {
 	return `dist/${folder}/${found.replace(/\.ts$/, '.js').split(path.sep).join('/')}`;
 }
 
-describe('package.json lists exactly the registry', () => {
-	const registryNodes = PROVIDER_REGISTRY.flatMap((entry) => entry.nodes.map((node) => distPathOf('nodes', `${node.name}.node.ts`)));
-	const registryCredentials = PROVIDER_REGISTRY.map((entry) => distPathOf('credentials', `${entry.credential.name}.credentials.ts`));
+/** The H2 headings of n8n's community-node README template, in its order. */
+const README_SECTIONS = ['Installation', 'Operations', 'Credentials', 'Compatibility', 'Usage', 'Resources', 'Version history'];
 
-	it('n8n.nodes: every node class of every provider, nothing else', () => {
-		expect([...manifest.n8n.nodes].sort()).toEqual([...registryNodes].sort());
+describe('one package per provider (packages/<name>/)', () => {
+	it('every folder under packages/ is a provider of the registry, and every provider has one', () => {
+		const folders = readdirSync(path.join(root, 'packages')).filter((entry) => existsSync(path.join(root, 'packages', entry, 'package.json')));
+		expect(folders.sort()).toEqual(PROVIDER_REGISTRY.map((entry) => entry.packageName).sort());
 	});
 
-	it('n8n.credentials: every provider credential, nothing else', () => {
-		expect([...manifest.n8n.credentials].sort()).toEqual([...registryCredentials].sort());
+	it('the development tree at the top is not a package of its own: private, nothing for n8n to load', () => {
+		const manifest = readManifest(root);
+		expect(manifest.private).toBe(true);
+		expect(manifest.n8n).toBeUndefined();
 	});
 
-	it('every listed file is one the build writes', () => {
-		for (const listed of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) {
-			expect(existsSync(path.join(root, listed.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
-		}
-	});
+	describe.each(PROVIDER_REGISTRY.map((entry) => [entry.packageName, entry] as const))('%s', (packageName, entry) => {
+		const folder = path.join(root, 'packages', packageName);
+		const manifest = readManifest(folder);
 
-	it('each provider has one action node and one trigger, using its credential', () => {
-		for (const entry of PROVIDER_REGISTRY) {
+		it('is named as its folder, n8n-nodes-…, with the keyword n8n looks for and its folder in repository.directory', () => {
+			expect(manifest.name).toBe(packageName);
+			expect(manifest.name).toMatch(/^n8n-nodes-/);
+			expect(manifest.keywords).toContain('n8n-community-node-package');
+			expect(manifest.repository.directory).toBe(`packages/${packageName}`);
+			expect(manifest.files).toEqual(['dist', 'CHANGELOG.md']);
+		});
+
+		it('has no runtime dependency', () => {
+			expect(manifest.dependencies).toBeUndefined();
+		});
+
+		it("lists exactly its provider's nodes and credential for n8n, in strict mode", () => {
+			expect(manifest.n8n?.strict).toBe(true);
+			expect(manifest.n8n?.nodes.sort()).toEqual(entry.nodes.map((node) => distPathOf('nodes', `${node.name}.node.ts`)).sort());
+			expect(manifest.n8n?.credentials).toEqual([distPathOf('credentials', `${entry.credential.name}.credentials.ts`)]);
+		});
+
+		it("keeps n8n's template eslint.config.mjs untouched (what `n8n-node lint` checks in strict mode)", () => {
+			const template = readFileSync(path.join(root, 'node_modules/@n8n/node-cli/dist/template/templates/shared/default/eslint.config.mjs'), 'utf8');
+			const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
+			expect(normalize(readFileSync(path.join(folder, 'eslint.config.mjs'), 'utf8'))).toBe(normalize(template));
+		});
+
+		it("has a README in the order of n8n's template, and a CHANGELOG naming its version", () => {
+			const headings = readFileSync(path.join(folder, 'README.md'), 'utf8').split('\n').filter((line) => line.startsWith('## ')).map((line) => line.slice(3).trim());
+			expect(headings).toEqual(README_SECTIONS);
+			expect(readFileSync(path.join(folder, 'CHANGELOG.md'), 'utf8')).toContain(manifest.version);
+		});
+
+		it('has one action node and one trigger, both using its credential', () => {
 			const credentialName = new entry.credential().name;
 			const descriptions = entry.nodes.map((node) => new node().description);
 			expect(descriptions.filter((description) => description.group.includes('trigger'))).toHaveLength(1);
 			for (const description of descriptions) {
 				expect(description.credentials?.map((credential) => credential.name)).toEqual([credentialName]);
 			}
-		}
+		});
+	});
+
+	it('no two packages share a node type or credential type name', () => {
+		const credentialNames = PROVIDER_REGISTRY.map((entry) => new entry.credential().name);
+		expect(new Set(credentialNames).size).toBe(credentialNames.length);
+		const nodeTypes = PROVIDER_REGISTRY.flatMap((entry) => entry.nodes.map((node) => `${entry.packageName}.${new node().description.name}`));
+		expect(new Set(nodeTypes).size).toBe(nodeTypes.length);
 	});
 });
