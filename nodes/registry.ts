@@ -32,8 +32,8 @@ export interface ProviderPackage {
  * all read this list: adding a provider adds one line here and its packages/<packageName>/ folder.
  */
 export const PROVIDER_REGISTRY: readonly ProviderPackage[] = [
-	{ id: 'runPod', displayName: 'RunPod', packageName: 'n8n-nodes-render-hooks-runpod', credential: RunPodApi, nodes: [RunPod, RunPodTrigger] },
-	{ id: 'gepetto', displayName: 'Gepetto', packageName: 'n8n-nodes-render-hooks-gepetto', credential: GepettoApi, nodes: [Gepetto, GepettoTrigger] },
-	{ id: 'aiHomeDesign', displayName: 'AI Home Design', packageName: 'n8n-nodes-render-hooks-ai-home-design', credential: AiHomeDesignApi, nodes: [AiHomeDesign, AiHomeDesignTrigger] },
-	{ id: 'deepImage', displayName: 'Deep Image', packageName: 'n8n-nodes-render-hooks-deep-image', credential: DeepImageApi, nodes: [DeepImage, DeepImageTrigger] },
+	{ id: 'runPod', displayName: 'RunPod', packageName: '@render-hooks/n8n-nodes-runpod', credential: RunPodApi, nodes: [RunPod, RunPodTrigger] },
+	{ id: 'gepetto', displayName: 'Gepetto', packageName: '@render-hooks/n8n-nodes-gepetto', credential: GepettoApi, nodes: [Gepetto, GepettoTrigger] },
+	{ id: 'aiHomeDesign', displayName: 'AI Home Design', packageName: '@render-hooks/n8n-nodes-ai-home-design', credential: AiHomeDesignApi, nodes: [AiHomeDesign, AiHomeDesignTrigger] },
+	{ id: 'deepImage', displayName: 'Deep Image', packageName: '@render-hooks/n8n-nodes-deep-image', credential: DeepImageApi, nodes: [DeepImage, DeepImageTrigger] },
 ];

@@ -14,6 +14,7 @@
  *
  *   node scripts/packages.mjs           generate and build every package (npm run build runs this)
  *   node scripts/packages.mjs lint      `n8n-node lint` inside each built package, as n8n runs it
+ *   node scripts/packages.mjs publish-dry-run   `npm publish --dry-run` inside each built package
  *   node scripts/packages.mjs list      print the packages' folders
  *   import { listPackages, packPackage } from ...
  */
@@ -115,7 +116,15 @@ function main([command = 'build']) {
 		if (failed) process.exitCode = 1;
 		return;
 	}
-	if (command !== 'build') throw new Error(`unknown command ${command}: use build, lint or list`);
+	if (command === 'publish-dry-run') {
+		for (const pkg of packages) {
+			// What the publish workflow runs, minus the upload; --ignore-scripts as there.
+			execFileSync('npm', ['publish', '--dry-run', '--ignore-scripts', '--access', 'public'], { cwd: pkg.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+			process.stdout.write(`ok   npm publish --dry-run in ${path.relative(REPO_ROOT, pkg.dir)} (${pkg.name}@${pkg.version})\n`);
+		}
+		return;
+	}
+	if (command !== 'build') throw new Error(`unknown command ${command}: use build, lint, publish-dry-run or list`);
 	for (const pkg of packages) {
 		const started = Date.now();
 		generatePackage(pkg);

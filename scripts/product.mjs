@@ -1,7 +1,8 @@
 /**
  * The product, running: the local services (provider simulators, SMTP sink, Slack-style sink), a
- * real n8n with this package installed the way its Community Nodes installer does, credentials
- * pointing at the simulators, and the example workflows imported and published. Used by
+ * real n8n with the provider packages installed the way its Community Nodes installer does (all of
+ * them, or the ones asked for), credentials pointing at the simulators, and the example workflows
+ * of the installed providers imported and published. Used by
  * `npm start` and by the end-to-end tests. Names no provider: they come from the provider
  * registry and from the local services.
  */
@@ -11,7 +12,7 @@ import path from 'node:path';
 
 import { DEFAULT_N8N_VERSION, REPO_ROOT, devUserFolder } from './n8n/paths.mjs';
 import { ensureN8n, isN8nInstalled } from './n8n/install.mjs';
-import { installPackageIntoN8n } from './n8n/package.mjs';
+import { installPackagesIntoN8n } from './n8n/package.mjs';
 import { assertPortsFree } from './n8n/ports.mjs';
 import { startN8n } from './n8n/process.mjs';
 import { registerCommunityPackage } from './n8n/registration.mjs';
@@ -102,10 +103,11 @@ function linkCredentials(workflow, credentials) {
 }
 
 /**
- * Local services + n8n + credentials + examples. Refuses ports that are taken (naming who holds
+ * Local services + n8n + credentials + examples. `packages` names the provider packages to
+ * install (default: every one); `tarballs` ({name: path}) skips the build and pack. Refuses ports that are taken (naming who holds
  * them) before it starts anything. Reuses what an earlier run in the same user folder created
  * (matched by name), so a second start is quick and keeps the user's changes.
- * Returns {version, n8n, client, services, credentials, workflows, rendersDir, userFolder, exited, stop}:
+ * Returns {version, packages, n8n, client, services, credentials, workflows, rendersDir, userFolder, exited, stop}:
  * `exited` resolves with a message when any process it started stops on its own.
  */
 export async function startProduct({
@@ -113,6 +115,8 @@ export async function startProduct({
 	port = 5678,
 	userFolder = devUserFolder(),
 	firstServicePort = DEFAULT_FIRST_SERVICE_PORT,
+	packages,
+	tarballs,
 	log = () => {},
 	step = () => {},
 } = {}) {
@@ -132,8 +136,10 @@ export async function startProduct({
 		const services = await startLocalServices({ firstPort: firstServicePort, log });
 		stops.push(() => services.stop());
 
-		step('building and installing the package into n8n');
-		await installPackageIntoN8n({ userFolder, version, log: (line) => step(line) });
+		step(`building and installing ${packages ? packages.join(', ') : 'the provider packages'} into n8n`);
+		const installed = await installPackagesIntoN8n({ userFolder, version, packageNames: packages, tarballs, log: (line) => step(line) });
+		const packageNames = installed.map((entry) => entry.packageName);
+		const providers = loadProviders().filter((provider) => packageNames.includes(provider.packageName));
 		const rendersDir = path.join(userFolder, 'renders');
 		fs.mkdirSync(rendersDir, { recursive: true });
 		const n8n = await startN8n({
@@ -148,29 +154,33 @@ export async function startProduct({
 
 		step('owner login, community package registration, credentials and example workflows');
 		const client = await setupOwnerAndLogin(n8n.url);
-		await registerCommunityPackage({ version, userFolder });
-		const credentials = await ensureCredentials(client, services);
-		const workflows = await ensureExamples(client, credentials, {
+		for (const packageName of packageNames) await registerCommunityPackage({ version, userFolder, packageName });
+		const credentials = await ensureCredentials(client, services, providers);
+		const workflows = await ensureExamples(client, credentials, providers, {
 			RENDER_HOOKS_WEBHOOK_URL: n8n.webhookUrl.replace(/\/$/, ''),
 			RENDER_HOOKS_SINK_URL: services.sinkUrl,
 			RENDER_HOOKS_RENDERS_DIR: rendersDir,
 		});
-		await registerDashboardWebhooks(services, workflows, n8n.webhookUrl);
+		await registerDashboardWebhooks(services, workflows, providers, n8n.webhookUrl);
 		const exited = Promise.race([
 			n8n.exited.then(({ code, signal }) => `n8n stopped on its own (${signal ?? `exit ${code}`}); its log: ${n8n.logFile}`),
 			services.exited.then(({ code, signal }) => `the local services stopped on their own (${signal ?? `exit ${code}`})`),
 		]);
-		return { version, n8n, client, services, credentials, workflows, rendersDir, userFolder, exited, stop };
+		return { version, packages: packageNames, n8n, client, services, credentials, workflows, rendersDir, userFolder, exited, stop };
 	} catch (error) {
 		await stop();
 		throw error;
 	}
 }
 
-/** The simulators' credentials and the SMTP sink's, created once; returns [{id, name, type}]. */
-async function ensureCredentials(client, services) {
+/**
+ * The simulators' credentials of the installed providers and the SMTP sink's, created once;
+ * returns [{id, name, type}].
+ */
+async function ensureCredentials(client, services, providers) {
+	const installedTypes = new Set(providers.map((provider) => provider.credentialType));
 	const wanted = [
-		...services.services.map((service) => service.credential),
+		...services.services.map((service) => service.credential).filter((credential) => installedTypes.has(credential.type)),
 		{
 			name: SMTP_CREDENTIAL_NAME,
 			type: 'smtp',
@@ -183,14 +193,18 @@ async function ensureCredentials(client, services) {
 	return [...existing, ...created].map(({ id, name, type }) => ({ id, name, type }));
 }
 
-async function ensureExamples(client, credentials, values) {
-	const triggerTypes = new Set([...STARTERS, ...loadProviders().flatMap((provider) =>
+/** Imports (once) and publishes the examples whose provider nodes are all installed. */
+async function ensureExamples(client, credentials, providers, values) {
+	const triggerTypes = new Set([...STARTERS, ...providers.flatMap((provider) =>
 		provider.nodes.filter((node) => node.isTrigger).map((node) => node.type))]);
+	const installedTypes = new Set(providers.flatMap((provider) => provider.nodes.map((node) => node.type)));
+	const providerTypes = new Set(loadProviders().flatMap((provider) => provider.nodes.map((node) => node.type)));
+	const runsHere = (workflow) => workflow.nodes.every((node) => !providerTypes.has(node.type) || installedTypes.has(node.type));
 	const existing = await client.request('/rest/workflows');
 	const list = Array.isArray(existing) ? existing : existing.data ?? [];
 	const byName = new Map(list.map((workflow) => [workflow.name, workflow]));
 	const result = [];
-	for (const { file, workflow } of loadExamples(values)) {
+	for (const { file, workflow } of loadExamples(values).filter((example) => runsHere(example.workflow))) {
 		let stored = byName.get(workflow.name);
 		if (!stored) [stored] = await importWorkflows(client, [linkCredentials(workflow, credentials)]);
 		const hasTrigger = workflow.nodes.some((node) => triggerTypes.has(node.type));
@@ -205,8 +219,7 @@ async function ensureExamples(client, credentials, values) {
  * `dashboardWebhook`) gets the Production URL of its trigger in the examples with the token, as a
  * user would paste it there.
  */
-async function registerDashboardWebhooks(services, workflows, webhookBaseUrl) {
-	const providers = loadProviders();
+async function registerDashboardWebhooks(services, workflows, providers, webhookBaseUrl) {
 	for (const service of services.services) {
 		if (!service.dashboardWebhook) continue;
 		const trigger = providers.find((provider) => provider.id === service.providerId)?.nodes.find((node) => node.isTrigger);

@@ -14,16 +14,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { DEFAULT_N8N_VERSION, PACKAGE_NAME, REPO_ROOT } from '../n8n/paths.mjs';
+import { DEFAULT_N8N_VERSION, REPO_ROOT } from '../n8n/paths.mjs';
 import { MINUTE, runCommand, sleep } from '../n8n/commands.mjs';
 import { n8nInstallDir, nodeFor, runtimeEnv } from '../n8n/install.mjs';
-import { installPackageIntoN8n } from '../n8n/package.mjs';
+import { installPackagesIntoN8n } from '../n8n/package.mjs';
 import { startN8n } from '../n8n/process.mjs';
 import { databaseFile } from '../n8n/registration.mjs';
 import { importCredentials, importWorkflows, publishWorkflow, setupOwnerAndLogin } from '../n8n/rest-client.mjs';
 
-export const TRIGGER_TYPE = `${PACKAGE_NAME}.runPodTrigger`;
-export const ACTION_TYPE = `${PACKAGE_NAME}.runPod`;
+/** The bench measures RunPod's nodes: its package alone is installed. */
+const RUNPOD_PACKAGE = '@render-hooks/n8n-nodes-runpod';
+export const TRIGGER_TYPE = `${RUNPOD_PACKAGE}.runPodTrigger`;
+export const ACTION_TYPE = `${RUNPOD_PACKAGE}.runPod`;
 const SIGNING_LABEL = 'n8n-nodes-render-hooks/callback-signing-key';
 
 /** The RunPod simulator (simulators/runpod/remote.ts) in a child process; see that file for the control API. */
@@ -84,7 +86,7 @@ export async function startRig({ version = DEFAULT_N8N_VERSION, simulator = {}, 
 	try {
 		const sim = await startRemoteSimulator(simulator, { log });
 		stops.push(() => sim.stop());
-		await installPackageIntoN8n({ userFolder, version, build, log });
+		await installPackagesIntoN8n({ userFolder, version, build, packageNames: [RUNPOD_PACKAGE], log });
 		let n8n = await startN8n({ version, userFolder, env, log });
 		stops.push(() => n8n.stop());
 		let client = await setupOwnerAndLogin(n8n.url);

@@ -1,6 +1,6 @@
 /**
- * This package, built and packed, installed into an n8n user folder the way n8n's Community
- * Nodes installer does it.
+ * The provider packages (packages/<name>/, scripts/packages.mjs), built and packed, installed
+ * into an n8n user folder the way n8n's Community Nodes installer does it.
  *
  * n8n 2.40.7 (dist/modules/community-packages/community-packages.service.js, downloadPackage):
  *   <N8N_USER_FOLDER>/.n8n/nodes/package.json              ledger {name:'installed-nodes', private, dependencies}
@@ -19,60 +19,62 @@ import path from 'node:path';
 import { DEFAULT_N8N_VERSION, REPO_ROOT, devDir } from './paths.mjs';
 import { MINUTE, runCommand, withLock } from './commands.mjs';
 import { runtimeEnv } from './install.mjs';
-
-/** name and version of this repo's package. */
-export function repoPackage() {
-	const { name, version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-	return { name, version };
-}
+import { listPackages, packPackage } from '../packages.mjs';
 
 export function nodesDir(userFolder) {
 	return path.join(userFolder, '.n8n', 'nodes');
 }
 
-/** `npm run build` in the repo (system Node: it is this repo's own toolchain). */
+/** The names of the provider packages (packages/<name>/package.json). */
+export function providerPackageNames() {
+	return listPackages().map((pkg) => pkg.name);
+}
+
+/** `npm run build` in the repo (system Node: it is this repo's own toolchain); builds every package. */
 export async function buildRepo({ logFile = path.join(devDir(), 'logs', 'build.log') } = {}) {
 	await fsp.rm(logFile, { force: true });
 	await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT, logFile, timeoutMs: 5 * MINUTE });
 }
 
 /**
- * `npm pack` of the repo into `destination`; returns the tarball's path. --ignore-scripts skips
- * the prepack build (the caller builds once, explicitly).
+ * Build (unless `build` is false) and `npm pack` every provider package into .n8n-dev/pack/, once
+ * at a time: parallel callers would overwrite each other's dist/ and tarballs.
+ * Returns {<package name>: <tarball path>}.
  */
-export async function packRepo({ destination = path.join(devDir(), 'pack'), logFile = path.join(devDir(), 'logs', 'pack.log') } = {}) {
-	await fsp.mkdir(destination, { recursive: true });
-	const { name, version } = repoPackage();
-	const tarball = path.join(destination, `${name.replace(/^@/, '').replace('/', '-')}-${version}.tgz`);
-	await fsp.rm(tarball, { force: true });
-	await fsp.rm(logFile, { force: true });
-	await runCommand('npm', ['pack', '--ignore-scripts', '--pack-destination', destination], {
-		cwd: REPO_ROOT, logFile, timeoutMs: 2 * MINUTE,
-	});
-	if (!fs.existsSync(tarball)) throw new Error(`npm pack did not produce ${tarball}; see ${logFile}`);
-	return tarball;
-}
-
-/** Build + pack once at a time: parallel callers would overwrite each other's dist/ and tarball. */
-export function buildAndPack({ build = true, log = () => {} } = {}) {
+export function buildAndPack({ build = true, log = () => {}, destination = path.join(devDir(), 'pack') } = {}) {
 	return withLock(path.join(devDir(), 'pack.lock'), async () => {
 		if (build) {
-			log('building the package (tsc + icons)');
+			log('building the packages (tsc, then n8n-node build in each packages/<name>/)');
 			await buildRepo();
 		}
-		log('packing it (npm pack)');
-		return packRepo();
+		log('packing them (npm pack in each package folder)');
+		return Object.fromEntries(listPackages().map((pkg) => [pkg.name, packPackage(pkg, destination)]));
 	});
 }
 
 /**
- * Installs the package tarball into `<userFolder>/.n8n/nodes/` with the same layout and npm
- * flags as n8n's installer. Builds and packs the repo first unless `tarball` is given.
- * Returns {packageName, version, packageDir, tarball}.
+ * Installs provider packages into `<userFolder>/.n8n/nodes/` as n8n's installer does: every one
+ * by default, or those named in `packageNames`. Builds and packs first unless `tarballs`
+ * ({name: path}) are given. Returns [{packageName, version, packageDir, tarball}].
  */
-export async function installPackageIntoN8n({ userFolder, version = DEFAULT_N8N_VERSION, tarball, build = true, log = () => {} } = {}) {
+export async function installPackagesIntoN8n({ userFolder, version = DEFAULT_N8N_VERSION, packageNames, tarballs, build = true, log = () => {} } = {}) {
+	tarballs ??= await buildAndPack({ build, log });
+	const wanted = packageNames ?? Object.keys(tarballs);
+	const installed = [];
+	for (const name of wanted) {
+		if (!tarballs[name]) throw new Error(`no tarball for ${name}; the packages are ${Object.keys(tarballs).join(', ')}`);
+		installed.push(await installPackageIntoN8n({ userFolder, version, tarball: tarballs[name], log }));
+	}
+	return installed;
+}
+
+/**
+ * Installs one package tarball into `<userFolder>/.n8n/nodes/` with the same layout and npm
+ * flags as n8n's installer. Returns {packageName, version, packageDir, tarball}.
+ */
+export async function installPackageIntoN8n({ userFolder, version = DEFAULT_N8N_VERSION, tarball, log = () => {} } = {}) {
 	if (!userFolder) throw new Error('installPackageIntoN8n: userFolder is required');
-	tarball ??= await buildAndPack({ build, log });
+	if (!tarball) throw new Error('installPackageIntoN8n: tarball is required');
 	log(`installing ${path.basename(tarball)} into ${nodesDir(userFolder)} as the Community Nodes installer does`);
 	const nodes = nodesDir(userFolder);
 	const manifest = await readPackageJsonFromTarball(tarball);

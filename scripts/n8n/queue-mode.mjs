@@ -27,7 +27,7 @@ import path from 'node:path';
 import { DEFAULT_N8N_VERSION } from './paths.mjs';
 import { MINUTE, appendLogHeader, killProcessGroup, log as defaultLog, sleep, tailOfFile } from './commands.mjs';
 import { ensureN8n, n8nBin, nodeFor } from './install.mjs';
-import { installPackageIntoN8n } from './package.mjs';
+import { installPackagesIntoN8n } from './package.mjs';
 import { n8nEnv } from './process.mjs';
 import { ensureQueueServicePackages, freePort, startPostgres, startRedis } from './queue-services.mjs';
 import { setupOwnerAndLogin } from './rest-client.mjs';
@@ -75,7 +75,7 @@ export async function startQueueMode({
 		Object.assign(set, { redis, postgres });
 
 		const userFolder = path.join(dir, 'user');
-		await timed('package build + install', () => installPackageIntoN8n({ userFolder, version, build, log }));
+		await timed('packages build + install', () => installPackagesIntoN8n({ userFolder, version, build, log }));
 
 		const proxyPort = await freePort();
 		set.processes = await planProcesses({ webhookProcessors, workers });

@@ -1,5 +1,5 @@
 /**
- * The package's rows in n8n's database, as its Community Nodes installer writes them. n8n loads
+ * A package's rows in n8n's database, as its Community Nodes installer writes them. n8n loads
  * the package without them; they make it appear under Settings > Community nodes (GET
  * /rest/community-packages) and make it uninstallable there. The SQL is in register-package.cjs,
  * run under the n8n's own Node with n8n's sqlite3. Safe while n8n runs (sqlite locking).
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_N8N_VERSION } from './paths.mjs';
 import { MINUTE, runCommand } from './commands.mjs';
 import { n8nInstallDir, nodeFor, runtimeEnv } from './install.mjs';
-import { nodesDir, repoPackage } from './package.mjs';
+import { nodesDir } from './package.mjs';
 import { runN8nCli } from './process.mjs';
 
 const REGISTER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'register-package.cjs');
@@ -29,7 +29,8 @@ export async function prepareDatabase({ version = DEFAULT_N8N_VERSION, userFolde
 	await runN8nCli({ version, userFolder, args: ['list:workflow'] });
 }
 
-export async function registerCommunityPackage({ version = DEFAULT_N8N_VERSION, userFolder, packageName = repoPackage().name }) {
+export async function registerCommunityPackage({ version = DEFAULT_N8N_VERSION, userFolder, packageName }) {
+	if (!packageName) throw new Error('registerCommunityPackage: packageName is required');
 	await prepareDatabase({ version, userFolder });
 	const packageDir = path.join(nodesDir(userFolder), 'node_modules', packageName);
 	const env = await runtimeEnv(version, { NODE_PATH: path.join(n8nInstallDir(version), 'node_modules') });

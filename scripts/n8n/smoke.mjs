@@ -1,7 +1,7 @@
 /**
- * The smoke check (`npm run n8n:smoke`): build, pack and install the package into a throwaway
+ * The smoke check (`npm run n8n:smoke`): build, pack and install the provider packages into a throwaway
  * n8n, then check that every node and credential of the provider registry loads with its icon,
- * that Settings > Community nodes lists the package, and that each trigger's production webhook
+ * that Settings > Community nodes lists each package, and that each trigger's production webhook
  * exists once published. Prints the time of each step.
  */
 import crypto from 'node:crypto';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { DEFAULT_N8N_VERSION } from './paths.mjs';
 import { log, timed } from './commands.mjs';
 import { ensureN8n } from './install.mjs';
-import { installPackageIntoN8n, repoPackage } from './package.mjs';
+import { installPackagesIntoN8n } from './package.mjs';
 import { startN8n } from './process.mjs';
 import { registerCommunityPackage } from './registration.mjs';
 import { loadProviders } from './registry.mjs';
@@ -97,16 +97,18 @@ export async function smoke({ version = DEFAULT_N8N_VERSION, keep = false } = {}
 	let failed = true;
 	try {
 		await timed(`ensure n8n ${version}`, () => ensureN8n({ version }), timings);
-		await timed('build + pack + install package', () => installPackageIntoN8n({ userFolder, version }), timings);
+		const installed = await timed('build + pack + install the packages', () => installPackagesIntoN8n({ userFolder, version }), timings);
 		const providers = loadProviders();
 		n8n = await timed('start n8n', () => startN8n({ version, userFolder }), timings);
 		const client = await timed('owner setup + login', () => setupOwnerAndLogin(n8n.url), timings);
 		await timed('node and credential types listed, with icons', () => checkTypesListed(client, providers), timings);
 		await timed('register in installed_packages + Settings list', async () => {
-			await registerCommunityPackage({ version, userFolder });
+			for (const { packageName } of installed) await registerCommunityPackage({ version, userFolder, packageName });
 			const packages = await client.request('/rest/community-packages');
-			const ours = packages.find((entry) => entry.packageName === repoPackage().name);
-			assert(ours && !ours.failedLoading, `package not listed as loaded: ${JSON.stringify(packages)}`);
+			for (const { packageName } of installed) {
+				const ours = packages.find((entry) => entry.packageName === packageName);
+				assert(ours && !ours.failedLoading, `${packageName} not listed as loaded: ${JSON.stringify(packages)}`);
+			}
 		}, timings);
 		for (const provider of providers) {
 			await timed(`${provider.displayName}: credential + trigger workflows published`,

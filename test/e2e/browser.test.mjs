@@ -41,7 +41,7 @@ import path from 'node:path';
 import { after, before, describe, it, test } from 'node:test';
 
 import { timed } from '../../scripts/n8n/commands.mjs';
-import { installPackageIntoN8n } from '../../scripts/n8n/package.mjs';
+import { installPackagesIntoN8n } from '../../scripts/n8n/package.mjs';
 import { DEFAULT_N8N_VERSION, REPO_ROOT } from '../../scripts/n8n/paths.mjs';
 import { startN8n } from '../../scripts/n8n/process.mjs';
 import { registerCommunityPackage } from '../../scripts/n8n/registration.mjs';
@@ -182,11 +182,13 @@ function browserSuite() {
 		try {
 			// A throwaway user folder under os.tmpdir(); after() removes it unless something failed.
 			userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), 'render-hooks-browser-n8n-'));
-			await timed('build + pack + install package', () => installPackageIntoN8n({ userFolder, version: VERSION }), timings);
+			const installed = await timed('build + pack + install the four packages', () => installPackagesIntoN8n({ userFolder, version: VERSION }), timings);
 			n8n = await timed(`start n8n ${VERSION}`, () => startN8n({ version: VERSION, userFolder }), timings);
 			const client = await timed('owner setup', () => setupOwnerAndLogin(n8n.url), timings);
 			// The rows n8n's installer writes: the node panel then shows the package as installed.
-			await timed('register community package', () => registerCommunityPackage({ version: VERSION, userFolder }), timings);
+			await timed('register the community packages', async () => {
+				for (const { packageName } of installed) await registerCommunityPackage({ version: VERSION, userFolder, packageName });
+			}, timings);
 			// The Gepetto and AI Home Design drop-downs load from their simulators, through credentials
 			// that point at them (n8n assigns a node the only credential of its type). RunPod gets
 			// none: its part opens the empty credential slot.

@@ -10,16 +10,14 @@ import http from 'node:http';
 import path from 'node:path';
 
 import { tailOfFile } from '../../scripts/n8n/commands.mjs';
-import { PACKAGE_NAME } from '../../scripts/n8n/paths.mjs';
 import { findFreePort, findFreePortRange } from '../../scripts/n8n/ports.mjs';
 import { loadProviders } from '../../scripts/n8n/registry.mjs';
 
-export { PACKAGE_NAME };
 /** The package's providers, from the built provider registry (dist/nodes/registry.js). */
 export const PROVIDERS = loadProviders();
-/** Every node type of the package, keyed by its short name: {runPod: 'n8n-nodes-render-hooks-runpod.runPod', ...}. */
+/** Every node type of the package, keyed by its short name: {runPod: '@render-hooks/n8n-nodes-runpod.runPod', ...}. */
 export const NODE_TYPES = Object.fromEntries(PROVIDERS.flatMap((provider) =>
-	provider.nodes.map((node) => [node.type.slice(PACKAGE_NAME.length + 1), node.type])));
+	provider.nodes.map((node) => [node.type.slice(provider.packageName.length + 1), node.type])));
 /** The credential type each node type uses. */
 export const CREDENTIAL_TYPE_OF_NODE = Object.fromEntries(PROVIDERS.flatMap((provider) =>
 	provider.nodes.map((node) => [node.type, provider.credentialType])));

@@ -1,13 +1,16 @@
 /**
- * End-to-end tests of the package in a real n8n, for each n8n version under test: the product as
- * `npm start` runs it (scripts/product.mjs: RunPod simulator, SMTP and Slack-style sinks, n8n with
- * the packed package installed, credentials, the examples imported and published), driven over
- * HTTP like a user's systems would drive it.
+ * End-to-end tests of the provider packages in a real n8n, for each n8n version under test and each
+ * installation: the four packages together (what `npm start` installs), then each package alone.
+ * Each installation is the product as `npm start` runs it (scripts/product.mjs: the simulators, SMTP
+ * and Slack-style sinks, n8n with the packed packages installed, credentials, the examples of the
+ * installed providers imported and published), driven over HTTP like a user's systems would drive
+ * it; a provider's checks run in every installation that has its package.
  *
  *   node scripts/n8n/cli.mjs install --version 2.40.7 && node scripts/n8n/cli.mjs install --version 1.123.81
  *   node --test --test-concurrency=1 test/e2e/e2e.test.mjs
  *
- * Env: N8N_E2E_VERSIONS=2.40.7,1.123.81 (comma list; default both), N8N_E2E_KEEP=1 keeps the
+ * Env: N8N_E2E_VERSIONS=2.40.7,1.123.81 (comma list; default both), N8N_E2E_INSTALLS=together,alone
+ * (default both), N8N_E2E_KEEP=1 keeps the
  * throwaway user folders (they are always kept when a check fails; the path is printed).
  * Every instance uses free ports (never 5678/5681-5683 of `npm start`) and its own user folder.
  */
@@ -21,14 +24,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { REPO_ROOT } from '../../scripts/n8n/paths.mjs';
 import { getCredentialTypes, getNodeTypes } from '../../scripts/n8n/rest-client.mjs';
+import { buildAndPack } from '../../scripts/n8n/package.mjs';
 import { startProduct } from '../../scripts/product.mjs';
 import {
 	CREDENTIAL_TYPE_OF_NODE,
 	CREDENTIAL_TYPES,
 	NODE_TYPES,
+	PROVIDERS,
 	assertOneExecutionPerJob,
 	deliverAndCount,
-	PACKAGE_NAME,
 	PNG_SIGNATURE,
 	callbackSigningKey,
 	countLogLines,
@@ -57,6 +61,12 @@ const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? '2.40.7,1.123.81')
 	.map((version) => version.trim())
 	.filter(Boolean);
 const KEEP_USER_FOLDERS = process.env.N8N_E2E_KEEP === '1';
+const INSTALLS = (process.env.N8N_E2E_INSTALLS ?? 'together,alone').split(',').map((install) => install.trim());
+/** What each product installs: all four packages together, then each package alone. */
+const INSTALLATIONS = [
+	...(INSTALLS.includes('together') ? [{ label: 'the four packages together', providers: PROVIDERS }] : []),
+	...(INSTALLS.includes('alone') ? PROVIDERS.map((provider) => ({ label: `${provider.packageName} alone`, providers: [provider] })) : []),
+];
 const START_TIMEOUT_MS = 10 * 60_000; // build + pack + install + n8n start; n8n itself is installed beforehand
 const CHECK_TIMEOUT_MS = 120_000;
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'runpod', 'callback-completed-two-pngs.json');
@@ -98,13 +108,21 @@ const providerCheckModules = await Promise.all(
 		.sort()
 		.map(async (file) => ({ file, module: await import(pathToFileURL(path.join(PROVIDER_CHECKS_DIR, file)).href) })),
 );
-for (const { file, module } of providerCheckModules) {
-	assert.equal(typeof module.providerChecks, 'function', `test/e2e/providers/${file} must export providerChecks({ check, ctx, version })`);
+for (const entry of providerCheckModules) {
+	assert.equal(typeof entry.module.providerChecks, 'function', `test/e2e/providers/${entry.file} must export providerChecks({ check, ctx, version })`);
+	// runPodComfyui.mjs belongs to runPod: a module runs where its provider's package is installed.
+	entry.provider = PROVIDERS.filter((provider) => entry.file.startsWith(provider.id)).sort((a, b) => b.id.length - a.id.length)[0];
+	assert.ok(entry.provider, `test/e2e/providers/${entry.file} must be named after a provider id (${PROVIDERS.map((provider) => provider.id).join(', ')})`);
 }
 
-for (const version of VERSIONS) {
-	describe(`n8n ${version}`, () => {
-		const ctx = { version, product: undefined, userFolder: undefined, failed: false, services: createLogCollector() };
+/** Built and packed once for every product of the run. */
+const TARBALLS = await buildAndPack({ log: (line) => process.stderr.write(`[e2e] ${line}\n`) });
+
+for (const version of VERSIONS) for (const installation of INSTALLATIONS) {
+	const group = `n8n ${version}, ${installation.label}`;
+	const installed = (providerId) => installation.providers.some((provider) => provider.id === providerId);
+	describe(group, () => {
+		const ctx = { version, group, product: undefined, userFolder: undefined, failed: false, services: createLogCollector() };
 
 		before(async () => {
 			const startedAt = Date.now();
@@ -113,6 +131,8 @@ for (const version of VERSIONS) {
 			try {
 				ctx.product = await startProduct({
 					version,
+					packages: installation.providers.map((provider) => provider.packageName),
+					tarballs: TARBALLS,
 					port,
 					userFolder: ctx.userFolder,
 					firstServicePort,
@@ -122,16 +142,16 @@ for (const version of VERSIONS) {
 				SIGNING_KEY = callbackSigningKey(runPodService.credential.data);
 			} catch (error) {
 				ctx.failed = true;
-				summary.push({ version, step: 'start product', result: 'FAIL', seconds: seconds(startedAt) });
+				summary.push({ group, step: 'start product', result: 'FAIL', seconds: seconds(startedAt) });
 				throw await enrichError(error, {
 					product: { n8n: { logFile: path.join(ctx.userFolder, 'n8n.log') } },
 					servicesLog: ctx.services.lines,
 				});
 			}
 			const endedAt = Date.now();
-			summary.push({ version, step: 'start product (total)', result: 'ok', seconds: (endedAt - startedAt) / 1000 });
+			summary.push({ group, step: 'start product (total)', result: 'ok', seconds: (endedAt - startedAt) / 1000 });
 			for (const phase of startupPhases({ userFolder: ctx.userFolder, n8nLogFile: ctx.product.n8n.logFile, startedAt, endedAt })) {
-				summary.push({ version, step: `  ${phase.step}`, result: '', seconds: phase.seconds });
+				summary.push({ group, step: `  ${phase.step}`, result: '', seconds: phase.seconds });
 			}
 		}, { timeout: START_TIMEOUT_MS });
 
@@ -139,21 +159,27 @@ for (const version of VERSIONS) {
 			const startedAt = Date.now();
 			if (ctx.product) {
 				await ctx.product.stop();
-				summary.push({ version, step: 'stop product', result: 'ok', seconds: seconds(startedAt) });
+				summary.push({ group, step: 'stop product', result: 'ok', seconds: seconds(startedAt) });
 			}
 			if (!ctx.userFolder) return;
 			if (ctx.failed || KEEP_USER_FOLDERS) {
-				process.stderr.write(`[e2e] n8n ${version}: user folder kept for inspection: ${ctx.userFolder}\n`);
+				process.stderr.write(`[e2e] ${group}: user folder kept for inspection: ${ctx.userFolder}\n`);
 			} else {
 				fs.rmSync(ctx.userFolder, { recursive: true, force: true });
 			}
 		}, { timeout: 60_000 });
 
-		check(ctx, '1. nodes and credential load, with their icons', async ({ product, note }) => {
+		// Checks 2 to 4c are RunPod's (its examples 1, 2a, 2b and its trigger): they run where its package is.
+		const runPodCheck = installed('runPod') ? check : () => {};
+
+		check(ctx, '1. the installed packages load: nodes and credentials, with their icons, each package listed', async ({ product, note }) => {
 			const { client } = product;
 			const nodeTypes = await getNodeTypes(client);
-			const ours = nodeTypes.filter((type) => type.name.startsWith(`${PACKAGE_NAME}.`)).map((type) => type.name);
-			for (const name of Object.values(NODE_TYPES)) {
+			const ours = nodeTypes.filter((type) => PROVIDERS.some((provider) => type.name.startsWith(`${provider.packageName}.`))).map((type) => type.name);
+			const expectedTypes = installation.providers.flatMap((provider) => provider.nodes.map((node) => node.type));
+			// Exactly the installed packages' nodes: nothing of another provider, nothing missing.
+			assert.deepEqual(ours.filter((name) => !name.endsWith('Tool')).sort(), [...expectedTypes].sort(), 'the render-hooks node types n8n serves');
+			for (const name of expectedTypes) {
 				const type = nodeTypes.find((candidate) => candidate.name === name);
 				assert.ok(type, `${name} missing from /types/nodes.json (the package's types there: ${ours.join(', ') || 'none'})`);
 				assert.ok(
@@ -165,7 +191,7 @@ for (const version of VERSIONS) {
 			}
 			// The editor's view of each node, as n8n serves it: codex (categories, docs link) read from the
 			// <Name>.node.json files, hints, and the Simplify parameter of each action node's AI-tool variant.
-			for (const name of Object.values(NODE_TYPES)) {
+			for (const name of expectedTypes) {
 				const type = nodeTypes.find((candidate) => candidate.name === name);
 				assert.ok(type.codex?.categories?.length, `${name} has no codex categories in /types/nodes.json: ${short(type.codex)}`);
 				assert.match(type.codex.resources?.primaryDocumentation?.[0]?.url ?? '', /^https:\/\//, `${name}: codex documentation link`);
@@ -178,31 +204,36 @@ for (const version of VERSIONS) {
 				assert.ok(simplify.some((property) => property.default === true && property.displayOptions?.show?.['@tool']?.[0] === true),
 					`${name}Tool: no Simplify on by default for the tool: ${short(simplify)}`);
 			}
-			note(`codex categories: ${nodeTypes.find((candidate) => candidate.name === NODE_TYPES.runPod).codex.categories.join(', ')}`);
 			const trigger = nodeTypes.find((candidate) => candidate.name === NODE_TYPES.runPodTrigger);
-			ctx.triggerPath = trigger.webhooks?.[0]?.path ?? 'callback';
+			ctx.triggerPath = trigger?.webhooks?.[0]?.path ?? 'callback';
 
 			const credentialTypes = await getCredentialTypes(client);
-			for (const credentialType of CREDENTIAL_TYPES) {
+			for (const credentialType of installation.providers.map((provider) => provider.credentialType)) {
 				const credential = credentialTypes.find((candidate) => candidate.name === credentialType);
 				assert.ok(credential, `credential ${credentialType} missing from /types/credentials.json`);
 				const checked = await checkIcons(product, credential, credentialType);
 				note(`${credentialType}: ${checked.length} icon(s)`);
 			}
 
-			// Settings > Community nodes lists the package, loaded (the rows product.mjs registers).
+			// Settings > Community nodes lists each package, loaded, with its own nodes (the rows
+			// product.mjs registers).
 			const packages = await client.request('/rest/community-packages');
-			const listed = packages.find((entry) => entry.packageName === PACKAGE_NAME);
-			assert.ok(listed, `${PACKAGE_NAME} not in /rest/community-packages: ${short(packages)}`);
-			assert.ok(!listed.failedLoading, `${PACKAGE_NAME} is listed with failedLoading: ${short(listed)}`);
-			assert.deepEqual(
-				listed.installedNodes.map((node) => node.type).sort(),
-				Object.values(NODE_TYPES).sort(),
-				'installed nodes listed in Settings > Community nodes',
-			);
+			assert.deepEqual(packages.map((entry) => entry.packageName).sort(), installation.providers.map((provider) => provider.packageName).sort(),
+				'the packages listed in Settings > Community nodes');
+			for (const provider of installation.providers) {
+				const listed = packages.find((entry) => entry.packageName === provider.packageName);
+				assert.ok(listed, `${provider.packageName} not in /rest/community-packages: ${short(packages)}`);
+				assert.ok(!listed.failedLoading, `${provider.packageName} is listed with failedLoading: ${short(listed)}`);
+				assert.deepEqual(
+					listed.installedNodes.map((node) => node.type).sort(),
+					provider.nodes.map((node) => node.type).sort(),
+					`${provider.packageName}: installed nodes listed in Settings > Community nodes`,
+				);
+			}
+			note(`${packages.length} packages listed`);
 		});
 
-		check(ctx, '2. example 1: webhook (400 without prompt, 202 naming where the result goes) -> RunPod Wait for Callback -> saved file + email', async ({ t, product, executionIds, note }) => {
+		runPodCheck(ctx, '2. example 1: webhook (400 without prompt, 202 naming where the result goes) -> RunPod Wait for Callback -> saved file + email', async ({ t, product, executionIds, note }) => {
 			const { client, n8n, services } = product;
 			const workflow = exampleWorkflow(product, '1-');
 			// A listing id from outside, with a slash: the saved file's name must still be safe.
@@ -293,7 +324,7 @@ for (const version of VERSIONS) {
 			note(`image ${bytes.length} bytes`);
 		});
 
-		check(ctx, '3. examples 2a + 2b: submit (Don\'t Wait) -> RunPod Trigger -> Slack-style sink', async ({ product, executionIds, note }) => {
+		runPodCheck(ctx, '3. examples 2a + 2b: submit (Don\'t Wait) -> RunPod Trigger -> Slack-style sink', async ({ product, executionIds, note }) => {
 			const { client, n8n, services } = product;
 			const submitter = exampleWorkflow(product, '2a-');
 			const receiver = exampleWorkflow(product, '2b-');
@@ -360,7 +391,7 @@ for (const version of VERSIONS) {
 			note(`job ${jobId}, image ${filePost.file.size} bytes`);
 		});
 
-		check(ctx, '4a. trigger refuses bad signatures (401) and bad bodies (400), starts nothing', async ({ product, note }) => {
+		runPodCheck(ctx, '4a. trigger refuses bad signatures (401) and bad bodies (400), starts nothing', async ({ product, note }) => {
 			const { client } = product;
 			const trigger = triggerEndpoint(ctx, product);
 			const callback = signedCallback(product, trigger);
@@ -387,7 +418,7 @@ for (const version of VERSIONS) {
 			note(`${refused.length} refused (${refused.map((attempt) => attempt.status).join(', ')}), logged, 0 executions`);
 		});
 
-		check(ctx, '4b. a signed callback sent twice starts one execution (second: duplicate)', async ({ product, executionIds, note }) => {
+		runPodCheck(ctx, '4b. a signed callback sent twice starts one execution (second: duplicate)', async ({ product, executionIds, note }) => {
 			// Several jobs, each delivered twice in a row (the second right after the first's 200):
 			// a repeat must be dropped however soon it follows.
 			const jobs = Array.from({ length: 5 }, () => signedCallback(product, triggerEndpoint(ctx, product)));
@@ -410,7 +441,7 @@ for (const version of VERSIONS) {
 		// workflow's static data, where the delivery is remembered; n8n saves it only after webhook()
 		// returns, and each production webhook request reads it afresh from the database. A repeat
 		// that arrives in between (at once, or right after the first 200) is not recognised.
-		check(ctx, '4c. the same callback delivered twice at once starts one execution', async ({ product, executionIds, note }) => {
+		runPodCheck(ctx, '4c. the same callback delivered twice at once starts one execution', async ({ product, executionIds, note }) => {
 			const jobs = Array.from({ length: 3 }, () => signedCallback(product, triggerEndpoint(ctx, product)));
 			const outcome = await deliverAndCount(product, triggerEndpoint(ctx, product), jobs, {
 				executionIds,
@@ -423,7 +454,8 @@ for (const version of VERSIONS) {
 			note(`${jobs.length} jobs x 2 concurrent deliveries -> ${outcome.newExecutions.length} executions`);
 		});
 
-		for (const { module } of providerCheckModules) {
+		for (const { module, provider } of providerCheckModules) {
+			if (!installed(provider.id)) continue;
 			module.providerChecks({ check: (name, body) => check(ctx, name, body), ctx, version });
 		}
 	});
@@ -456,7 +488,7 @@ function check(ctx, name, body) {
 			throw await enrichError(error, { product: ctx.product, executionIds, servicesLog: ctx.services.lines });
 		} finally {
 			clearTimeout(timer);
-			summary.push({ version: ctx.version, step: name, result, seconds: seconds(startedAt), notes });
+			summary.push({ group: ctx.group, step: name, result, seconds: seconds(startedAt), notes });
 		}
 	});
 }
@@ -508,9 +540,11 @@ function printSummary() {
 	if (!summary.length) return;
 	const width = Math.max(...summary.map((row) => row.step.length), 20);
 	const lines = ['', `render-hooks e2e summary (${seconds(suiteStartedAt).toFixed(1)} s in all)`];
-	for (const version of VERSIONS) {
-		lines.push(`n8n ${version}`);
-		for (const row of summary.filter((entry) => entry.version === version)) {
+	for (const group of new Set(summary.map((row) => row.group))) {
+		const rows = summary.filter((entry) => entry.group === group);
+		const checks = rows.filter((row) => row.result === 'pass' || row.result === 'FAIL');
+		lines.push(`${group}: ${checks.filter((row) => row.result === 'pass').length} of ${checks.length} checks passed`);
+		for (const row of rows) {
 			const notes = row.notes?.length ? `  ${row.notes.join('; ')}` : '';
 			lines.push(`  ${row.step.padEnd(width)} ${row.result.padEnd(4)} ${row.seconds.toFixed(1).padStart(6)} s${notes}`);
 		}

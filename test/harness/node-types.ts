@@ -63,7 +63,7 @@ function describeClass(nodeClass: NodeClass) {
 	return known;
 }
 
-/** The workflow `type` of a node class, e.g. `n8n-nodes-render-hooks-runpod.runPod`. */
+/** The workflow `type` of a node class, e.g. `@render-hooks/n8n-nodes-runpod.runPod`. */
 export function typeName(nodeClass: NodeClass): string {
 	return `${packageNameOf(nodeClass)}.${describeClass(nodeClass).name}`;
 }

@@ -29,13 +29,18 @@ function distPathOf(folder: 'nodes' | 'credentials', fileName: string): string {
 	return `dist/${folder}/${found.replace(/\.ts$/, '.js').split(path.sep).join('/')}`;
 }
 
+/** A package's folder under packages/: its name without the scope. */
+function folderOf(packageName: string): string {
+	return packageName.split('/').pop() as string;
+}
+
 /** The H2 headings of n8n's community-node README template, in its order. */
 const README_SECTIONS = ['Installation', 'Operations', 'Credentials', 'Compatibility', 'Usage', 'Resources', 'Version history'];
 
 describe('one package per provider (packages/<name>/)', () => {
 	it('every folder under packages/ is a provider of the registry, and every provider has one', () => {
 		const folders = readdirSync(path.join(root, 'packages')).filter((entry) => existsSync(path.join(root, 'packages', entry, 'package.json')));
-		expect(folders.sort()).toEqual(PROVIDER_REGISTRY.map((entry) => entry.packageName).sort());
+		expect(folders.sort()).toEqual(PROVIDER_REGISTRY.map((entry) => folderOf(entry.packageName)).sort());
 	});
 
 	it('the development tree at the top is not a package of its own: private, nothing for n8n to load', () => {
@@ -45,15 +50,21 @@ describe('one package per provider (packages/<name>/)', () => {
 	});
 
 	describe.each(PROVIDER_REGISTRY.map((entry) => [entry.packageName, entry] as const))('%s', (packageName, entry) => {
-		const folder = path.join(root, 'packages', packageName);
+		const folder = path.join(root, 'packages', folderOf(packageName));
 		const manifest = readManifest(folder);
 
-		it('is named as its folder, n8n-nodes-…, with the keyword n8n looks for and its folder in repository.directory', () => {
+		it('is named @render-hooks/<its folder>, n8n-nodes-…, with the keyword n8n looks for and its folder in repository.directory', () => {
 			expect(manifest.name).toBe(packageName);
-			expect(manifest.name).toMatch(/^n8n-nodes-/);
+			expect(manifest.name).toBe(`@render-hooks/${folderOf(packageName)}`);
+			expect(folderOf(packageName)).toMatch(/^n8n-nodes-/);
 			expect(manifest.keywords).toContain('n8n-community-node-package');
-			expect(manifest.repository.directory).toBe(`packages/${packageName}`);
+			expect(manifest.repository.directory).toBe(`packages/${folderOf(packageName)}`);
 			expect(manifest.files).toEqual(['dist', 'CHANGELOG.md']);
+		});
+
+		it('is published by its own tag (<folder without n8n-nodes->-v<version>) in the publish workflow', () => {
+			const workflow = readFileSync(path.join(root, '.github/workflows/publish.yml'), 'utf8');
+			expect(workflow).toContain(`- '${folderOf(packageName).replace(/^n8n-nodes-/, '')}-v*.*.*'`);
 		});
 
 		it('has no runtime dependency', () => {
