@@ -1,8 +1,10 @@
 /**
  * The product, running: the local services (provider simulators, SMTP sink, Slack-style sink), a
- * real n8n with the provider packages installed the way its Community Nodes installer does (all of
- * them, or the ones asked for), credentials pointing at the simulators, and the example workflows
- * of the installed providers imported and published. Used by
+ * real n8n with the provider packages installed by the README's route (all of them, or the ones
+ * asked for): a local npm registry serves the packed packages, the n8n user's .npmrc sends the
+ * @render-hooks scope there, and n8n's own Community Nodes installer installs each package, so they
+ * show on its Community Nodes screen. Then credentials pointing at the simulators, and the example
+ * workflows of the installed providers imported and published. Used by
  * `npm start` and by the end-to-end tests. Names no provider: they come from the provider
  * registry and from the local services.
  */
@@ -12,12 +14,12 @@ import path from 'node:path';
 
 import { DEFAULT_N8N_VERSION, REPO_ROOT, devUserFolder } from './n8n/paths.mjs';
 import { ensureN8n, isN8nInstalled } from './n8n/install.mjs';
-import { installPackagesIntoN8n } from './n8n/package.mjs';
+import { buildAndPack } from './n8n/package.mjs';
+import { npmrcLine, startLocalRegistry } from './n8n/local-registry.mjs';
 import { assertPortsFree } from './n8n/ports.mjs';
 import { startN8n } from './n8n/process.mjs';
-import { registerCommunityPackage } from './n8n/registration.mjs';
 import { loadProviders } from './n8n/registry.mjs';
-import { importCredentials, importWorkflows, publishWorkflow, setupOwnerAndLogin } from './n8n/rest-client.mjs';
+import { importCredentials, importWorkflows, installCommunityPackage, publishWorkflow, setupOwnerAndLogin } from './n8n/rest-client.mjs';
 
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export const SMTP_CREDENTIAL_NAME = 'SMTP (local sink)';
@@ -136,9 +138,15 @@ export async function startProduct({
 		const services = await startLocalServices({ firstPort: firstServicePort, log });
 		stops.push(() => services.stop());
 
-		step(`building and installing ${packages ? packages.join(', ') : 'the provider packages'} into n8n`);
-		const installed = await installPackagesIntoN8n({ userFolder, version, packageNames: packages, tarballs, log: (line) => step(line) });
-		const packageNames = installed.map((entry) => entry.packageName);
+		tarballs ??= await buildAndPack({ log: (line) => step(line) });
+		const packageNames = packages ?? Object.keys(tarballs);
+		const registry = await startLocalRegistry({ tarballs: packageNames.map((name) => tarballs[name]) });
+		stops.push(() => registry.stop());
+		step(`local npm registry for the @render-hooks packages: ${registry.url}`);
+		// The README's one line of set-up, in the .npmrc of the user n8n runs as (here: its own file).
+		const npmrc = path.join(userFolder, '.npmrc');
+		fs.mkdirSync(userFolder, { recursive: true });
+		fs.writeFileSync(npmrc, `${npmrcLine(registry.url)}\n`);
 		const providers = loadProviders().filter((provider) => packageNames.includes(provider.packageName));
 		const rendersDir = path.join(userFolder, 'renders');
 		fs.mkdirSync(rendersDir, { recursive: true });
@@ -147,14 +155,17 @@ export async function startProduct({
 			userFolder,
 			port,
 			// The example writes renders here; n8n only lets nodes touch files below these folders.
-			env: { N8N_RESTRICT_FILE_ACCESS_TO: rendersDir },
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: rendersDir, npm_config_userconfig: npmrc },
 			log: (line) => step(line),
 		});
 		stops.push(() => n8n.stop());
 
-		step('owner login, community package registration, credentials and example workflows');
 		const client = await setupOwnerAndLogin(n8n.url);
-		for (const packageName of packageNames) await registerCommunityPackage({ version, userFolder, packageName });
+		for (const name of packageNames) {
+			step(`installing ${name}@${registry.names[name]} through n8n's Community Nodes installer`);
+			await installCommunityPackage(client, { name, version: registry.names[name] });
+		}
+		step('credentials and example workflows');
 		const credentials = await ensureCredentials(client, services, providers);
 		const workflows = await ensureExamples(client, credentials, providers, {
 			RENDER_HOOKS_WEBHOOK_URL: n8n.webhookUrl.replace(/\/$/, ''),

@@ -144,3 +144,23 @@ async function waitForPublication(client, workflowId, versionId, timeoutMs) {
 export async function unpublishWorkflow(client, workflowId) {
 	return client.request(`/rest/workflows/${workflowId}/deactivate`, { method: 'POST', body: {} });
 }
+
+/** Settings > Community nodes: the installed packages, as the screen lists them. */
+export async function listCommunityPackages(client) {
+	return client.request('/rest/community-packages');
+}
+
+/**
+ * Installs a community package as Settings > Community Nodes > Install does (POST), or updates it
+ * when it is installed already (PATCH, which fetches the version again): n8n runs npm, loads the
+ * package and writes its rows. Returns what n8n answers ({packageName, installedVersion, installedNodes}).
+ */
+export async function installCommunityPackage(client, { name, version, timeoutMs = 5 * 60_000 }) {
+	const installed = (await listCommunityPackages(client)).some((entry) => entry.packageName === name);
+	return client.request('/rest/community-packages', { method: installed ? 'PATCH' : 'POST', body: { name, version }, timeoutMs });
+}
+
+/** Settings > Community nodes > Uninstall. */
+export async function uninstallCommunityPackage(client, name) {
+	return client.request(`/rest/community-packages?name=${encodeURIComponent(name)}`, { method: 'DELETE' });
+}

@@ -291,23 +291,18 @@ function logHeaderTimes(file) {
 }
 
 /**
- * Splits startProduct's time into phases from the headers the host script writes to its logs:
- * build + pack + install of the package (until the tarball is unpacked), n8n start (n8n.log's
- * header until the community-package registration, which follows owner setup at once), and
- * credentials + examples import and publish (the rest). Approximate; empty when logs are missing.
+ * Records startProduct's `step` lines with their times; `phases(endedAt)` gives each step's
+ * duration (until the next step, the last one until `endedAt`) for the summary.
  */
-export function startupPhases({ userFolder, n8nLogFile, startedAt, endedAt }) {
-	const installTimes = logHeaderTimes(path.join(userFolder, 'install-package.log'));
-	const [n8nStart] = logHeaderTimes(n8nLogFile).slice(-1);
-	if (installTimes.length < 2 || !n8nStart) return [];
-	const unpackAt = installTimes[0];
-	const registerAt = installTimes[installTimes.length - 1];
-	return [
-		{ step: 'local services + build + pack', seconds: (unpackAt - startedAt) / 1000 },
-		{ step: 'package npm install', seconds: (n8nStart - unpackAt) / 1000 },
-		{ step: 'n8n start (to ready + owner login)', seconds: (registerAt - n8nStart) / 1000 },
-		{ step: 'register + credentials + examples', seconds: (endedAt - registerAt) / 1000 },
-	];
+export function createStepTimer(startedAt = Date.now()) {
+	const steps = [];
+	return {
+		step: (line) => steps.push({ line, at: Date.now() }),
+		phases: (endedAt = Date.now()) => steps.map((entry, index) => ({
+			step: entry.line.length > 90 ? `${entry.line.slice(0, 87)}...` : entry.line,
+			seconds: ((steps[index + 1]?.at ?? endedAt) - entry.at) / 1000,
+		})).filter((phase, index) => index > 0 || steps[0].at - startedAt >= 0),
+	};
 }
 
 /** Services output collector for startProduct's `log` option (keeps the last ~200 chunks). */

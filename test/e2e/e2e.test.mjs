@@ -50,7 +50,7 @@ import {
 	sha256,
 	short,
 	signedCallbackUrl,
-	startupPhases,
+	createStepTimer,
 	staysTrue,
 	waitFor,
 	waitForFinishedExecution,
@@ -126,6 +126,7 @@ for (const version of VERSIONS) for (const installation of INSTALLATIONS) {
 
 		before(async () => {
 			const startedAt = Date.now();
+			const timer = createStepTimer(startedAt);
 			const { port, firstServicePort } = await freeProductPorts();
 			ctx.userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `render-hooks-e2e-${slug(version)}-`));
 			try {
@@ -137,6 +138,7 @@ for (const version of VERSIONS) for (const installation of INSTALLATIONS) {
 					userFolder: ctx.userFolder,
 					firstServicePort,
 					log: ctx.services.log,
+					step: timer.step,
 				});
 				const runPodService = ctx.product.services.services.find((service) => service.providerId === 'runPod');
 				SIGNING_KEY = callbackSigningKey(runPodService.credential.data);
@@ -150,7 +152,7 @@ for (const version of VERSIONS) for (const installation of INSTALLATIONS) {
 			}
 			const endedAt = Date.now();
 			summary.push({ group, step: 'start product (total)', result: 'ok', seconds: (endedAt - startedAt) / 1000 });
-			for (const phase of startupPhases({ userFolder: ctx.userFolder, n8nLogFile: ctx.product.n8n.logFile, startedAt, endedAt })) {
+			for (const phase of timer.phases(endedAt)) {
 				summary.push({ group, step: `  ${phase.step}`, result: '', seconds: phase.seconds });
 			}
 		}, { timeout: START_TIMEOUT_MS });
