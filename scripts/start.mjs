@@ -1,6 +1,7 @@
 /**
  * `npm start`: the product on this machine. Installs the dev tree when it is missing or stale,
- * then a local n8n (pinned version, installed into the n8n cache on first run) with this package,
+ * then a local n8n (pinned version, installed into the n8n cache on first run) with the four
+ * provider packages installed through its Community Nodes installer from a local registry,
  * the provider simulators, the SMTP and Slack-style sinks, and the example workflows loaded and
  * published.
  *

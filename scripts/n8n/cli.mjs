@@ -5,6 +5,8 @@
  *   node scripts/n8n/cli.mjs smoke [--version X] [--keep]
  *   node scripts/n8n/cli.mjs clean                   remove the n8n cache (all versions)
  *   node scripts/n8n/cli.mjs where                   print the cache and dev folders
+ *   node scripts/n8n/cli.mjs registry [--port 4873] [--host 127.0.0.1] [--public-url URL] [--no-build]
+ *       build and pack the provider packages, and serve them as an npm registry (`npm run registry`)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,8 @@ import { folderSize, megabytes, timed } from './commands.mjs';
 import { ensureN8n, ensureNode24, needsNode24 } from './install.mjs';
 import { stopAllN8n } from './process.mjs';
 import { printTimings, smoke } from './smoke.mjs';
+import { startLocalRegistry } from './local-registry.mjs';
+import { buildAndPack } from './package.mjs';
 
 function parseFlags(args) {
 	const flags = {};
@@ -49,6 +53,31 @@ async function clean() {
 		`npm start's own state (workflows, executions) stays in ${devUserFolder()}: delete it to start over.\n`);
 }
 
+/**
+ * The README's install route before the packages are on npmjs.com: serve them to n8n's Community
+ * Nodes installer from here, until Ctrl-C. Prints the .npmrc line and what to type in n8n.
+ */
+async function serveRegistry(flags) {
+	const tarballs = await buildAndPack({ build: !flags['no-build'], log: (line) => process.stdout.write(`${line}\n`) });
+	const registry = await startLocalRegistry({
+		tarballs: Object.values(tarballs),
+		host: flags.host ?? '127.0.0.1',
+		port: Number(flags.port ?? 4873),
+		publicUrl: flags['public-url'],
+	});
+	process.stdout.write([
+		'',
+		`Serving the render-hooks packages at ${registry.url}`,
+		'1. Add this line to the .npmrc of the user n8n runs as (~/.npmrc; in n8n\'s Docker image /home/node/.npmrc):',
+		`     ${registry.npmrcLine}`,
+		'2. In n8n: Settings > Community Nodes > Install, and enter one of:',
+		...Object.entries(registry.names).map(([name, version]) => `     ${name}@${version}`),
+		'Keep this running while n8n installs or updates them; Ctrl-C stops it.',
+		'',
+	].join('\n'));
+	await new Promise(() => {});
+}
+
 async function main(argv) {
 	const [command = 'help', ...rest] = argv;
 	const flags = parseFlags(rest);
@@ -60,11 +89,13 @@ async function main(argv) {
 			return smoke({ version, keep: Boolean(flags.keep) });
 		case 'clean':
 			return clean();
+		case 'registry':
+			return serveRegistry(flags);
 		case 'where':
 			process.stdout.write(`n8n cache  ${cacheDir()}\ndev folder ${devDir()}\nuser folder ${devUserFolder()}\n`);
 			return undefined;
 		default:
-			process.stdout.write('usage: node scripts/n8n/cli.mjs install|smoke|clean|where [--version X] [--keep]\n');
+			process.stdout.write('usage: node scripts/n8n/cli.mjs install|smoke|clean|where|registry [--version X] [--keep]\n');
 			process.exitCode = command === 'help' ? 0 : 2;
 			return undefined;
 	}
