@@ -40,7 +40,7 @@ import {
 	listCommunityPackages, publishWorkflow, setupOwnerAndLogin, uninstallCommunityPackage, unpublishWorkflow,
 } from '../../scripts/n8n/rest-client.mjs';
 import { startLocalServices } from '../../scripts/product.mjs';
-import { PROVIDERS, freeProductPorts, short } from './e2e-support.mjs';
+import { PROVIDERS, executionErrors, freeProductPorts, getExecution, listExecutions, short } from './e2e-support.mjs';
 
 const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? '2.40.7,1.123.81').split(',').map((version) => version.trim()).filter(Boolean);
 const ALL_IN_ONE = 'n8n-nodes-render-hooks';
@@ -86,7 +86,7 @@ function healthWorkflow(type, credential, label) {
 				{ id: uuid(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: uuid(),
 					parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', options: {} } },
 				{ id: uuid(), name: 'RunPod', type, typeVersion: 3, position: [260, 0],
-					parameters: { resource: 'endpoint', operation: 'getHealth', endpointId: { __rl: true, value: 'sim-endpoint', mode: 'id' } },
+					parameters: { resource: 'endpoint', operation: 'health', endpointId: { __rl: true, value: 'sim-endpoint', mode: 'id' } },
 					credentials: { runPodApi: { id: credential.id, name: credential.name } } },
 			],
 			connections: { Webhook: { main: [[{ node: 'RunPod', type: 'main', index: 0 }]] } },
@@ -95,9 +95,14 @@ function healthWorkflow(type, credential, label) {
 	};
 }
 
-async function callWebhook(n8n, webhookPath) {
-	const response = await fetch(`${n8n.url}/webhook/${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-	const text = await response.text();
+/** POSTs to the workflow's webhook; a failed run's answer carries the errors of its execution. */
+async function callWebhook(state, webhookPath, workflowId) {
+	const response = await fetch(`${state.n8n.url}/webhook/${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+	let text = await response.text();
+	if (response.status !== 200 && workflowId) {
+		const [latest] = (await listExecutions(state.client, workflowId)).sort((a, b) => Number(b.id) - Number(a.id));
+		if (latest) text += ` | execution ${latest.id}: ${executionErrors(await getExecution(state.client, latest.id)).join('; ')}`;
+	}
 	return { status: response.status, text };
 }
 
@@ -137,7 +142,7 @@ for (const version of VERSIONS) {
 			state.old = healthWorkflow(OLD_RUNPOD_TYPE, state.credential, 'old');
 			[state.oldWorkflow] = await importWorkflows(state.client, [state.old.workflow]);
 			await publishWorkflow(state.client, state.oldWorkflow.id);
-			const answer = await callWebhook(state.n8n, state.old.webhookPath);
+			const answer = await callWebhook(state, state.old.webhookPath, state.oldWorkflow.id);
 			assert.equal(answer.status, 200, `the 0.1.0 RunPod node ran: ${answer.text}`);
 			assert.match(answer.text, /workers/, `Get Health answered the endpoint's health: ${answer.text}`);
 		});
@@ -157,8 +162,8 @@ for (const version of VERSIONS) {
 			state.migrated = { webhookPath: migrated.workflow.nodes[0].parameters.path, workflow: migrated.workflow };
 			[state.migratedWorkflow] = await importWorkflows(state.client, [migrated.workflow]);
 			await publishWorkflow(state.client, state.migratedWorkflow.id);
-			for (const [label, webhookPath] of [['0.1.0', state.old.webhookPath], ['migrated', state.migrated.webhookPath]]) {
-				const answer = await callWebhook(state.n8n, webhookPath);
+			for (const [label, webhookPath, workflowId] of [['0.1.0', state.old.webhookPath, state.oldWorkflow.id], ['migrated', state.migrated.webhookPath, state.migratedWorkflow.id]]) {
+				const answer = await callWebhook(state, webhookPath, workflowId);
 				assert.equal(answer.status, 200, `the ${label} workflow ran with the one credential: ${answer.text}`);
 				assert.match(answer.text, /workers/);
 			}
@@ -179,7 +184,7 @@ for (const version of VERSIONS) {
 			assert.ok(refused.status >= 400, `n8n refused the install (${refused.status}): ${message}`);
 			const after = (await listCommunityPackages(state.client)).map((entry) => entry.packageName);
 			assert.deepEqual(after, [ALL_IN_ONE], 'nothing half-installed is listed');
-			const answer = await callWebhook(state.n8n, state.old.webhookPath);
+			const answer = await callWebhook(state, state.old.webhookPath, state.oldWorkflow.id);
 			assert.equal(answer.status, 200, `0.1.0 still runs after the refusal: ${answer.text}`);
 		});
 
@@ -193,7 +198,7 @@ for (const version of VERSIONS) {
 			// Publish the migrated workflow again: its node type was unloaded with the package in step 3.
 			await unpublishWorkflow(state.client, state.migratedWorkflow.id).catch(() => {});
 			await publishWorkflow(state.client, state.migratedWorkflow.id);
-			const answer = await callWebhook(state.n8n, state.migrated.webhookPath);
+			const answer = await callWebhook(state, state.migrated.webhookPath, state.migratedWorkflow.id);
 			assert.equal(answer.status, 200, `the migrated workflow runs on the RunPod package alone: ${answer.text}`);
 			assert.match(answer.text, /workers/);
 		});
