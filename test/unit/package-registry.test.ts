@@ -99,6 +99,19 @@ describe('one package per provider (packages/<name>/)', () => {
 		});
 	});
 
+	it("shares no package, node type or credential type name with RunPod's own n8n package", () => {
+		// n8n-nodes-runpod-public-endpoints (github.com/zgulsby/n8n-nodes-runpod-public-endpoints, by
+		// RunPod): node `runpod-public-endpoints`, credential `runpodApi`. n8n keys credential types
+		// by exact name, so `runPodApi` is another type; a clash would make one package's
+		// credential serve the other's nodes.
+		const theirs = { packageName: 'n8n-nodes-runpod-public-endpoints', nodeTypes: ['n8n-nodes-runpod-public-endpoints.runpod-public-endpoints'], credentialTypes: ['runpodApi'] };
+		for (const entry of PROVIDER_REGISTRY) {
+			expect(entry.packageName).not.toBe(theirs.packageName);
+			expect(theirs.credentialTypes).not.toContain(new entry.credential().name);
+			for (const node of entry.nodes) expect(theirs.nodeTypes).not.toContain(`${entry.packageName}.${new node().description.name}`);
+		}
+	});
+
 	it('no two packages share a node type or credential type name', () => {
 		const credentialNames = PROVIDER_REGISTRY.map((entry) => new entry.credential().name);
 		expect(new Set(credentialNames).size).toBe(credentialNames.length);
