@@ -14,7 +14,7 @@ import path from 'node:path';
 
 import { DEFAULT_N8N_VERSION, REPO_ROOT, devUserFolder } from './n8n/paths.mjs';
 import { ensureN8n, isN8nInstalled } from './n8n/install.mjs';
-import { buildAndPack } from './n8n/package.mjs';
+import { buildAndPack, nodesDir } from './n8n/package.mjs';
 import { npmrcLine, startLocalRegistry } from './n8n/local-registry.mjs';
 import { assertPortsFree } from './n8n/ports.mjs';
 import { startN8n } from './n8n/process.mjs';
@@ -24,6 +24,8 @@ import { importCredentials, importWorkflows, installCommunityPackage, publishWor
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export const SMTP_CREDENTIAL_NAME = 'SMTP (local sink)';
 export const DEFAULT_FIRST_SERVICE_PORT = 5681;
+/** The package 0.1.0 shipped every provider in; its node display names block the provider packages'. */
+const RETIRED_ALL_IN_ONE = 'n8n-nodes-render-hooks';
 const STARTERS = ['n8n-nodes-base.webhook'];
 
 /** Ports the local services take from `firstPort`: HTTP sink, SMTP sink, one per provider. */
@@ -133,6 +135,13 @@ export async function startProduct({
 	try {
 		if (!isN8nInstalled(version)) step(`installing n8n ${version} (first run only)`);
 		await ensureN8n({ version });
+
+		const retired = path.join(nodesDir(userFolder), 'node_modules', RETIRED_ALL_IN_ONE);
+		if (fs.existsSync(retired)) {
+			throw new Error(`${userFolder} has the retired all-in-one package ${RETIRED_ALL_IN_ONE} (npm start of 0.1.0 installed it), ` +
+				'beside which n8n refuses the provider packages (README, "Moving from the all-in-one package"). ' +
+				"For npm start's own folder, start over: rm -rf .n8n-dev (demo state only). Elsewhere, uninstall it on n8n's Community Nodes screen first.");
+		}
 
 		step('starting the local services (provider simulators, SMTP and Slack-style sinks)');
 		const services = await startLocalServices({ firstPort: firstServicePort, log });

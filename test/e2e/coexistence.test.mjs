@@ -39,7 +39,7 @@ import {
 	getCredentialTypes, getNodeTypes, importCredentials, importWorkflows, installCommunityPackage,
 	listCommunityPackages, publishWorkflow, setupOwnerAndLogin, uninstallCommunityPackage, unpublishWorkflow,
 } from '../../scripts/n8n/rest-client.mjs';
-import { startLocalServices } from '../../scripts/product.mjs';
+import { startLocalServices, startProduct } from '../../scripts/product.mjs';
 import { PROVIDERS, executionErrors, freeProductPorts, getExecution, listExecutions, short } from './e2e-support.mjs';
 
 const VERSIONS = (process.env.N8N_E2E_VERSIONS ?? '2.40.7,1.123.81').split(',').map((version) => version.trim()).filter(Boolean);
@@ -204,3 +204,18 @@ for (const version of VERSIONS) {
 		});
 	});
 }
+
+test('npm start refuses a user folder that holds 0.1.0 (an npm start of 0.1.0 made it), saying how to start over', async () => {
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'render-hooks-coexistence-npm-start-'));
+	try {
+		fs.mkdirSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', ALL_IN_ONE), { recursive: true });
+		const { port, firstServicePort } = await freeProductPorts();
+		await assert.rejects(startProduct({ version: VERSIONS[0], userFolder, port, firstServicePort }), (error) => {
+			assert.match(error.message, /retired all-in-one package n8n-nodes-render-hooks/);
+			assert.match(error.message, /rm -rf \.n8n-dev/);
+			return true;
+		});
+	} finally {
+		fs.rmSync(userFolder, { recursive: true, force: true });
+	}
+});
