@@ -1,6 +1,6 @@
 /**
  * The AI Home Design simulator's settings, defaults and the types its users see. Defaults follow
- * the AI Home Design section of /work/shared/providers.md and the webhook seed: x-api-key auth,
+ * the AI Home Design section of docs/providers.md and the webhook seed: x-api-key auth,
  * 10 generations per 10 minutes (429), 422 for an asset_map/widget mismatch, 403 for a tool not in
  * the plan, one dashboard webhook URL retried until 2xx; with short job times.
  */

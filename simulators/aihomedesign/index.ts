@@ -1,6 +1,6 @@
 /**
  * HTTP simulator of the AI Home Design API v3 (`https://api.aihomedesign.com/v3`), faithful to the AI
- * Home Design section of /work/shared/providers.md and the webhook seed: the same paths, `x-api-key`
+ * Home Design section of docs/providers.md and the webhook seed: the same paths, `x-api-key`
  * auth (401), multipart uploads with either role field, pending → processing → done | failed, answers
  * wrapped or not (a switch), 10 generations per 10 minutes (429), 403 for a tool outside the plan, 422
  * for an asset_map/widget mismatch, one dashboard webhook URL retried until 2xx, older products' bodies

@@ -1,6 +1,6 @@
 /**
  * The Deep Image simulator's settings, their defaults and the types its users see. Defaults follow
- * /work/shared/providers.md: `x-api-key` auth (wrong key 404, missing key 403), a limit on images in
+ * docs/providers.md: `x-api-key` auth (wrong key 404, missing key 403), a limit on images in
  * progress per account (429 TOO_MANY_REQUESTS), credits (NOT_ENOUGH_CREDITS), `process_result`
  * holding the request about 25 s, one `webhooks.complete` callback per completed job.
  */

@@ -1,6 +1,6 @@
 /**
  * HTTP simulator of the Deep Image API (`https://deep-image.ai`), faithful to the Deep Image section
- * of /work/shared/providers.md (with the vendor's OpenAPI facts) and the webhook seed: the same paths,
+ * of docs/providers.md (with the vendor's OpenAPI facts) and the webhook seed: the same paths,
  * `x-api-key` auth (wrong key 404 "No user found for provided token", missing key 403), the statuses
  * received / not_started / in_progress / complete / failed (HTTP 500), 404 for unknown and deleted
  * jobs, the concurrency 429, credits, the documented 400s, JSON and multipart submits, one

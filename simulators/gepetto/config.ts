@@ -1,6 +1,6 @@
 /**
  * The Gepetto simulator's settings, their defaults and the types its users see. Defaults follow
- * /work/shared/providers.md: Bearer auth, 120 calls a minute per user, one callback per finished job
+ * docs/providers.md: Bearer auth, 120 calls a minute per user, one callback per finished job
  * and no retries, no failure callback; with short job times.
  */
 import { DEFAULT_SWITCHES, type SimulatorHandle, type SimulatorSwitches } from '../base';

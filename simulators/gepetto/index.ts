@@ -1,6 +1,6 @@
 /**
  * HTTP simulator of the Gepetto API (`https://europe-west1-gepettoai.cloudfunctions.net/v1`), faithful
- * to the Gepetto section of /work/shared/providers.md and the webhook seed: the same paths, Bearer auth
+ * to the Gepetto section of docs/providers.md and the webhook seed: the same paths, Bearer auth
  * (401), 400 and 500 bodies, 120 calls a minute per user (429), the blocking answer without a webhook,
  * a cold-boot switch, one callback `{id, output}` per finished job, and fault switches.
  * Built on the simulator base (simulators/base): this file only wires Gepetto's parts together.

@@ -1,6 +1,6 @@
 /**
  * The RunPod simulator's settings, their defaults, and the types its users see. The defaults follow
- * /work/shared/providers.md (limits, retention, two webhook retries 10 s apart), with short job times.
+ * docs/providers.md (limits, retention, two webhook retries 10 s apart), with short job times.
  */
 import type { DeliveryRecord, RequestRecord, SimulatorHandle, SimulatorSwitches } from '../base';
 export type RunPodJobStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';

@@ -1,6 +1,6 @@
 /**
  * Test-only HTTP simulator of RunPod Serverless (`https://api.runpod.ai/v2/{endpointId}`), faithful to
- * /work/shared/providers.md and the A1111 webhook seed: same routes, auth, statuses, bodies, limits and
+ * docs/providers.md and the A1111 webhook seed: same routes, auth, statuses, bodies, limits and
  * callback behaviour (one delivery plus up to two retries on any non-200 answer), with fault switches.
  * Built on the simulator base (simulators/base): this file only wires RunPod's parts together.
  */

@@ -17,7 +17,9 @@ import path from 'node:path';
 function setEnvironmentDefaults(): void {
 	// InstanceSettings writes `<N8N_USER_FOLDER>/.n8n/config`; never touch the developer's real ~/.n8n.
 	if (process.env.N8N_USER_FOLDER === undefined) {
-		const userFolder = path.join(tmpdir(), `n8n-nodes-render-hooks-harness-${process.pid}`);
+		// Inside the run's scratch folder (jest's global setup makes it, its teardown removes it).
+		const parent = process.env.RENDER_HOOKS_HARNESS_DIR ?? tmpdir();
+		const userFolder = path.join(parent, `n8n-nodes-render-hooks-harness-${process.pid}`);
 		mkdirSync(userFolder, { recursive: true });
 		process.env.N8N_USER_FOLDER = userFolder;
 		// Fixed key so every test file of one jest worker agrees with the config file it finds.
