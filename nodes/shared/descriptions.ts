@@ -281,7 +281,7 @@ function payloadSizeHint(providerName: string, where: string): string {
 }
 
 function publicUrlHint(providerName: string, url: string): string {
-	return `${providerName} calls ${url}, so it must be reachable from the internet. When n8n runs on localhost or behind a proxy, set WEBHOOK_URL to n8n’s public URL.`;
+	return `${providerName} calls ${url}, so it must be reachable from the internet. When n8n runs on localhost or behind a proxy, set N8N_WEBHOOK_URL (n8n 2.x; WEBHOOK_URL in 1.x) to n8n’s public URL.`;
 }
 
 /** Where users of an action node commonly go wrong, shown in the editor (n8n's node hints). */

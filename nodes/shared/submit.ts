@@ -191,7 +191,7 @@ function hintWhenOnlyLocal(context: IExecuteFunctions, resumeUrl: string, provid
 	const origin = LOOPBACK_ORIGIN.exec(resumeUrl)?.[0];
 	if (!origin) return;
 	context.addExecutionHints({
-		message: `Callbacks go to ${origin}, which ${providerName} reaches only from this machine. Set WEBHOOK_URL to n8n’s public URL so results can arrive.`,
+		message: `Callbacks go to ${origin}, which ${providerName} reaches only from this machine. Set N8N_WEBHOOK_URL (n8n 2.x; WEBHOOK_URL in 1.x) to n8n’s public URL so results can arrive.`,
 		type: 'warning',
 		location: 'outputPane',
 	});

@@ -264,7 +264,10 @@ for (const version of VERSIONS) for (const installation of INSTALLATIONS) {
 			const accepted = JSON.parse(answer);
 			assert.equal(accepted.reference, listing, `the answer echoes the reference: ${answer}`);
 			assert.equal(accepted.result?.email, 'client@example.com', `the answer says where the mail goes: ${answer}`);
-			assert.ok(accepted.result?.file?.startsWith(path.join(product.rendersDir, `${safeListing}-`)), `the answer names the file: ${answer}`);
+			// Where the file will be, as far as it is known before the job exists (its name ends with the job id).
+			assert.equal(accepted.result?.folder, product.rendersDir, `the answer names the folder: ${answer}`);
+			assert.equal(accepted.result?.fileNamePrefix, `${safeListing}-runPod-`, `the answer names the file's prefix: ${answer}`);
+			assert.ok(!answer.includes('<job id>'), `no placeholder in the answer: ${answer}`);
 
 			// Poll quickly: the simulator takes ~3.3 s (queue + run), so the waiting state is visible.
 			let waitingSeen = false;

@@ -198,7 +198,8 @@ describe.each(NODES.map((node) => [node.description.displayName, node] as const)
 		const messages = (description.hints ?? []).map((hint) => hint.message).join('\n');
 		const reachesN8nByCallback = node.isTrigger || JSON.stringify(description.properties).includes('"callback"');
 		if (!reachesN8nByCallback) return;
-		expect(messages).toMatch(/WEBHOOK_URL/);
+		// n8n 2.x reads N8N_WEBHOOK_URL (WEBHOOK_URL only as a deprecated fallback); 1.x reads WEBHOOK_URL.
+		expect(messages).toMatch(/N8N_WEBHOOK_URL \(n8n 2.x; WEBHOOK_URL in 1.x\)/);
 		expect(messages).toMatch(/N8N_PAYLOAD_SIZE_MAX/);
 	});
 });

@@ -27,7 +27,7 @@ describe('Gepetto example 3 at the current node version', () => {
 		const body = { photoUrl: world.sim.sampleUrl(), listing: 'flat-3', style: 'scandinave', room: 'living_room' };
 		const waiting = (await runOne(node, [{ body }])).assertStatus('waiting');
 		const hints = waiting.runData[node.name].at(-1)?.hints ?? [];
-		expect(hints).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringMatching(/WEBHOOK_URL/) })]);
+		expect(hints).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringMatching(/N8N_WEBHOOK_URL \(n8n 2.x; WEBHOOK_URL in 1.x\)/) })]);
 		const [job] = [...world.sim.jobs.values()];
 		expect(job.request).toMatchObject({ url: body.photoUrl, styleId: 'scandinave', roomId: 'living_room' });
 

@@ -30,7 +30,7 @@ describe('RunPod examples at the current node versions', () => {
 		const waiting = (await runOne(node, [{ body: { prompt: 'a loft', listing: 'loft-7' } }])).assertStatus('waiting');
 		expect(waiting.resumeUrl).toMatch(/^http:\/\/(localhost|127\.0\.0\.1)[:/]/);
 		const hints = waiting.runData.RunPod.at(-1)?.hints ?? [];
-		expect(hints).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringMatching(/WEBHOOK_URL/) })]);
+		expect(hints).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringMatching(/N8N_WEBHOOK_URL \(n8n 2.x; WEBHOOK_URL in 1.x\)/) })]);
 		const [job] = [...world.sim.jobs.values()];
 		expect((job.input as IDataObject).payload).toMatchObject({ prompt: 'a loft', width: 768, height: 512, steps: 25 });
 

@@ -69,7 +69,8 @@ export function providerChecks({ check, version }) {
 
 		const accepted = await postPhoto(product, '/webhook/deepimage-product', photo, { sku });
 		assert.equal(accepted.status, 202, `POST /webhook/deepimage-product answered ${accepted.status}: ${accepted.text}`);
-		assert.ok(accepted.json.result?.file?.startsWith(path.join(product.rendersDir, `${safeSku}-deepImage-`)), `the answer names the file: ${accepted.text}`);
+		assert.equal(accepted.json.result?.folder, product.rendersDir, `the answer names the folder: ${accepted.text}`);
+		assert.equal(accepted.json.result?.fileNamePrefix, `${safeSku}-deepImage-`, `the answer names the file's prefix: ${accepted.text}`);
 
 		const finished = await waitForFinishedExecution(client, workflow.id, {
 			afterIds: known,

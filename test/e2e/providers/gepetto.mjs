@@ -94,7 +94,8 @@ export function providerChecks({ check, version }) {
 		const accepted = await post({ photoUrl, listing, style: 'scandinave', room: 'living_room' });
 		assert.equal(accepted.status, 202, `POST /webhook/gepetto-furnish answered ${accepted.status}: ${accepted.text}`);
 		assert.equal(accepted.json.result?.email, 'client@example.com', `the answer says where the mail goes: ${accepted.text}`);
-		assert.ok(accepted.json.result?.file?.startsWith(path.join(product.rendersDir, `${safeListing}-gepetto-`)), `the answer names the file: ${accepted.text}`);
+		assert.equal(accepted.json.result?.folder, product.rendersDir, `the answer names the folder: ${accepted.text}`);
+		assert.equal(accepted.json.result?.fileNamePrefix, `${safeListing}-gepetto-`, `the answer names the file's prefix: ${accepted.text}`);
 
 		let waitingSeen = false;
 		const finished = await waitForFinishedExecution(client, workflow.id, {
