@@ -73,14 +73,17 @@ export async function fetchGepettoJob(context: Parameters<typeof callGepetto>[0]
 	return parseGepettoJob(jobId, body);
 }
 
-function listOperation(catalogue: Catalogue, name: string): ProviderOperation {
-	const things = name.replace(/^List /, '').toLowerCase();
+/**
+ * A catalogue list as n8n names such operations: "Get Many <things>", action "Get many <things>".
+ * The value stays `list<Catalogue>`, so saved workflows keep working.
+ */
+function listOperation(catalogue: Catalogue, things: string): ProviderOperation {
 	return {
 		kind: 'data',
 		value: `list${catalogue[0].toUpperCase()}${catalogue.slice(1)}`,
 		resource: 'catalog',
-		name,
-		action: `List catalog ${things}`,
+		name: `Get Many ${things}`,
+		action: `Get many ${things.toLowerCase()}`,
 		description: `Every ${CATALOGUES[catalogue].label.toLowerCase()} Gepetto offers, one item each (ID, name, English name)`,
 		run: async (context, itemIndex) =>
 			catalogueEntries(await callGepetto(context, { method: 'GET', path: CATALOGUES[catalogue].path }, itemIndex), catalogue),
@@ -152,8 +155,8 @@ export const GEPETTO_OPERATIONS: ProviderOperation[] = [
 		run: async (context, itemIndex) =>
 			await fetchGepettoJob(context, (context.getNodeParameter('jobId', itemIndex) as string).trim(), itemIndex),
 	},
-	listOperation('rooms', 'List Rooms'),
-	listOperation('styles', 'List Styles'),
-	listOperation('furnitures', 'List Furniture'),
-	listOperation('skies', 'List Skies'),
+	listOperation('rooms', 'Rooms'),
+	listOperation('styles', 'Styles'),
+	listOperation('furnitures', 'Furniture'),
+	listOperation('skies', 'Skies'),
 ];

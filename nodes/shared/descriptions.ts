@@ -105,8 +105,8 @@ function operationProperties(provider: RenderProvider, layout: ActionNodeLayout)
  */
 function simplifyProperties(resultOperations: string[]): INodeProperties[] {
 	const shownFor = (asTool: boolean) => ({ show: { operation: resultOperations, '@tool': [asTool] } });
-	const description =
-		'Whether to return a simplified result (status, images, error, IDs) without the provider’s raw answer and the echoed request';
+	// n8n's own wording for this parameter; what it leaves out is in the README.
+	const description = 'Whether to return a simplified version of the response instead of the raw data';
 	return [
 		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: false, description, displayOptions: shownFor(false) },
 		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: true, description, displayOptions: shownFor(true) },

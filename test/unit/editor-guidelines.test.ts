@@ -162,6 +162,19 @@ describe.each(NODES.map((node) => [node.description.displayName, node] as const)
 					for (const operation of operations) expect(operation.displayOptions?.show?.resource).toHaveLength(1);
 				});
 
+				it('names an operation that lists things "Get Many …" (action "Get many …"), as n8n does', () => {
+					for (const action of actions.filter(({ value }) => /^list[A-Z]/.test(String(value)))) {
+						expect(action.name).toMatch(/^Get Many\b/);
+						expect(action.action).toMatch(/^Get many /);
+					}
+				});
+
+				it('describes Simplify in n8n’s own words', () => {
+					for (const property of properties.filter((candidate) => candidate.name === 'simplify')) {
+						expect(property.description).toBe('Whether to return a simplified version of the response instead of the raw data');
+					}
+				});
+
 				it('offers Simplify, on by default only when the node runs as an AI agent tool', () => {
 					const simplify = properties.filter((property) => property.name === 'simplify');
 					expect(simplify.map((property) => [property.displayOptions?.show?.['@tool'], property.default])).toEqual([
