@@ -96,9 +96,22 @@ async function checkCallbackUrl(context: IWebhookFunctions, provider: RenderProv
 }
 
 /**
+ * A body the trigger cannot use, from a sender that passed the URL check. A per-job provider gets
+ * 400 (its retries are few). A dashboard provider retries every non-2xx until it gets a 2xx, so a
+ * body that will never be understood would be delivered forever: it gets 200 with
+ * `emitted: false` and the reason. Either way nothing starts and the reason goes to n8n's log.
+ */
+function refuseBody(context: IWebhookFunctions, provider: RenderProvider, reason: string): VerifiedCallback {
+	if (provider.callbacks.mode !== 'dashboard') return { ok: false, response: rejectCallback(context, 400, reason) };
+	context.logger.warn(`${context.getNode().name}: callback not emitted (answered 200, as ${provider.displayName} retries any other answer): ${reason}`);
+	respondJson(context, 200, { received: true, emitted: false, reason });
+	return { ok: false, response: { noWebhookResponse: true } };
+}
+
+/**
  * The checks every callback passes before it may start anything: the URL's signature or token
- * (401), then a body in the provider's known shape (400). A known event that is no render result
- * is answered 200 (the provider stops retrying) and goes no further.
+ * (401), then a body in the provider's known shape (else `refuseBody`). A known event that is no
+ * render result is answered 200 (the provider stops retrying) and goes no further.
  */
 export async function verifyCallback(
 	context: IWebhookFunctions,
@@ -110,16 +123,13 @@ export async function verifyCallback(
 	if (!check.ok) return { ok: false, response: rejectCallback(context, 401, check.reason) };
 
 	const read = readCallbackBody(context);
-	if (!read.ok) return { ok: false, response: rejectCallback(context, 400, read.reason) };
+	if (!read.ok) return refuseBody(context, provider, read.reason);
 	let parsed: ParsedRender | null;
 	try {
 		parsed = provider.parseCallback(read.body, new Date());
 	} catch (error) {
 		if (!(error instanceof RenderPayloadError)) throw toNodeError(context.getNode(), error);
-		return {
-			ok: false,
-			response: rejectCallback(context, 400, `${provider.displayName} callback not understood: ${error.message}`),
-		};
+		return refuseBody(context, provider, `${provider.displayName} callback not understood: ${error.message}`);
 	}
 	if (parsed === null) {
 		respondJson(context, 200, { received: true, emitted: false, reason: 'not a render result' });
