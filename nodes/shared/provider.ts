@@ -127,8 +127,9 @@ export interface RenderProvider {
 	fetchJob(context: RenderContext, jobId: string, itemIndex: number): Promise<ParsedRender>;
 	/**
 	 * Turns a callback body into a render. Throws RenderPayloadError for a body that is no known
-	 * shape (answered 400); returns null for a known event that is not a render result (answered
-	 * 200 so the provider stops retrying, nothing emitted).
+	 * shape (answered 400; 200 with the reason for a dashboard provider, which retries any non-2xx);
+	 * returns null for a known event that is not a render result (answered 200 so the provider
+	 * stops retrying, nothing emitted).
 	 */
 	parseCallback(body: unknown, receivedAt: Date): ParsedRender | null;
 	/** The provider's own floor for polling intervals. */
