@@ -4,6 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { ApiContext } from '../shared/provider';
 import type { RequestBody, RetryPolicy } from '../shared/transport';
 import { DEFAULT_RETRY_POLICY, callProviderApi, providerCredentials, toNodeError } from '../shared/transport';
+import { isFailedJobAnswer } from './parser';
 
 export const DEEP_IMAGE_CREDENTIAL = 'deepImageApi';
 export const DEEP_IMAGE_DEFAULT_BASE_URL = 'https://deep-image.ai';
@@ -16,8 +17,12 @@ export interface DeepImageCall {
 	timeoutMs?: number;
 	/** Whether the call starts a job: Deep Image does not deduplicate, so it is not retried after a 5xx. */
 	creates?: boolean;
-	/** Error statuses whose body is still the answer (a failed job is HTTP 500 with the job). */
-	answerStatuses?: number[];
+	/**
+	 * Whether the call answers with a job (the submits, `GET /rest_api/result/{job}`): its HTTP 500 is
+	 * then the answer when the body is a failed job `{message, status: "failed", job}`; any other
+	 * error answer, a 500 `{"message": "Internal error"}` included, stays an error.
+	 */
+	answersJob?: boolean;
 }
 
 /**
@@ -40,7 +45,7 @@ export async function callDeepImage<T = IDataObject>(context: ApiContext, call: 
 				body: call.body,
 				timeoutMs: call.timeoutMs,
 				creates: call.creates,
-				answerStatuses: call.answerStatuses,
+				...(call.answersJob ? { isAnswer: (statusCode: number, body: unknown) => statusCode === 500 && isFailedJobAnswer(body) } : {}),
 			},
 			{
 				providerName: 'Deep Image',

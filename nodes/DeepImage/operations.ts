@@ -6,9 +6,6 @@ import { callDeepImage } from './api';
 import { parseDeepImageJob, requestWithoutImages } from './parser';
 import { processRequestBody } from './request';
 
-/** A failed job is answered HTTP 500 with the job `{message, status: "failed", job}`: a result, not an error. */
-const FAILED_JOB_STATUS = [500];
-
 /** `process_result` holds the request up to about 25 s before it answers with the unfinished job. */
 const WAIT_BRIEFLY_TIMEOUT_MS = 90_000;
 const QUEUED_SUBMIT_TIMEOUT_MS = 120_000;
@@ -22,7 +19,8 @@ async function submitProcess(
 	const { body, sent } = await processRequestBody(context, itemIndex, callbackUrl);
 	const answer = await callDeepImage(
 		context,
-		{ method: 'POST', path, body, timeoutMs, creates: true, answerStatuses: FAILED_JOB_STATUS },
+		// A job that fails within process_result's wait is answered HTTP 500 with the job: a result (api.ts).
+		{ method: 'POST', path, body, timeoutMs, creates: true, answersJob: true },
 		itemIndex,
 	);
 	const parsed = parseDeepImageJob(answer);
@@ -46,7 +44,8 @@ function processOperation(value: string, name: string, path: string, timeoutMs: 
 export async function fetchDeepImageJob(context: ApiContext, jobId: string, itemIndex: number): Promise<ParsedRender> {
 	const answer = await callDeepImage(
 		context,
-		{ method: 'GET', path: `/rest_api/result/${encodeURIComponent(jobId)}`, answerStatuses: FAILED_JOB_STATUS },
+		// A failed job is answered HTTP 500 `{message, status: "failed", job}`: a result, not an error (api.ts).
+		{ method: 'GET', path: `/rest_api/result/${encodeURIComponent(jobId)}`, answersJob: true },
 		itemIndex,
 	);
 	return parseDeepImageJob(answer);

@@ -41,7 +41,8 @@ export function parseDeepImageCallback(body: unknown, receivedAt: Date = new Dat
 
 /**
  * An answer of `POST /rest_api/process`, `/process_result` or `GET /rest_api/result/{job}`:
- * `{job, status, result_url?}`, including the HTTP 500 body of a failed job `{message, status: "failed", job}`.
+ * `{job, status, result_url?}`, including the HTTP 500 body of a failed job `{message, status: "failed", job}`
+ * (api.ts hands over no other error body: see `isFailedJobAnswer`).
  */
 export function parseDeepImageJob(answer: unknown, receivedAt: Date = new Date()): ParsedRender {
 	const { body, jobId, reportedStatus } = jobBody(
@@ -62,6 +63,15 @@ export function parseDeepImageJob(answer: unknown, receivedAt: Date = new Date()
 		};
 	}
 	return buildParsedRender(jobId, status, error, body, receivedAt);
+}
+
+/**
+ * Whether an HTTP 500 body is Deep Image's answer for a failed job, `{message, status: "failed", job}`:
+ * only that 500 is a (failed) job. Any other 500, such as `{message: "Internal error"}`, is Deep Image
+ * failing itself, and says nothing of the job.
+ */
+export function isFailedJobAnswer(body: unknown): body is IDataObject {
+	return isPlainObject(body) && body.status === 'failed' && typeof body.job === 'string' && body.job !== '';
 }
 
 function hasResultUrl(body: IDataObject): boolean {

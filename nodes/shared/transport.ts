@@ -31,10 +31,12 @@ export interface ApiRequest {
 	/** Per attempt. */
 	timeoutMs?: number;
 	/**
-	 * Error statuses whose body is still the answer, e.g. a provider that reports a failed job
-	 * with 500 and the job as JSON. They are returned like a 2xx, never retried.
+	 * Whether an error answer is still the answer, from its status and JSON body: a provider that
+	 * reports a failed job with HTTP 500 and the job as JSON. Such an answer is returned like a 2xx
+	 * and never retried; any other error answer (a 500 `{"message": "Internal error"}`, say) stays an
+	 * error, retried by the rule of `mayRetry`.
 	 */
-	answerStatuses?: number[];
+	isAnswer?: (statusCode: number, body: unknown) => boolean;
 	/** Whether the request creates something at the provider (submit, create, upload): see `mayRetry`. */
 	creates?: boolean;
 }
@@ -94,6 +96,13 @@ export async function callProviderApi<T = IDataObject>(
 			// n8n replaces a message naming a network code with its generic text, so the code goes
 			// into the description.
 			const { reason, code } = describeNetworkError(error);
+			if (request.creates && code !== undefined && ANSWER_LOST_CODES.has(code)) {
+				// Sent, but its answer was lost: the provider may have acted on it.
+				throw new NodeOperationError(context.getNode(), `${options.providerName} did not answer ${request.method} ${pathOf(request.url)}: ${reason}. ${MAY_EXIST}`, {
+					description: `${NOT_RESENT} ${request.method} ${request.url} (${code})`,
+					itemIndex: options.itemIndex,
+				});
+			}
 			throw new NodeOperationError(context.getNode(), `${options.providerName} could not be reached: ${reason}`, {
 				description: `${request.method} ${request.url}${code ? ` (${code})` : ''}: check the URL in the credential and that the service is up.`,
 				itemIndex: options.itemIndex,
@@ -101,9 +110,9 @@ export async function callProviderApi<T = IDataObject>(
 		}
 
 		const { statusCode } = response;
-		if ((statusCode >= 200 && statusCode < 300) || request.answerStatuses?.includes(statusCode)) {
-			return parseJsonAnswer<T>(context, response, request, options);
-		}
+		if (statusCode >= 200 && statusCode < 300) return parseJsonAnswer<T>(context, response, request, options);
+		const answer = request.isAnswer ? jsonOrUndefined(response.body) : undefined;
+		if (answer !== undefined && request.isAnswer?.(statusCode, answer)) return answer as T;
 		if (mayRetry(statusCode, request, options) && attempt < retry.maxRetries) {
 			const delayMs = retryDelayMs(attempt, retry, response.headers as IDataObject);
 			if (statusCode === 429) pauseForRateLimit(context, delayMs);
@@ -230,16 +239,16 @@ function apiError(
 	retries: number,
 ): NodeApiError {
 	const { statusCode } = response;
-	const providerMessage = providerErrorMessage(response.body) ?? 'no message';
+	const body = jsonOrUndefined(response.body) ?? response.body;
+	const providerMessage = providerErrorMessage(body) ?? 'no message';
 	const retried = retries > 0 ? ` (after ${retries} retries)` : '';
-	const notRetried =
-		isRetryable(statusCode) && !mayRetry(statusCode, request, options)
-			? ' Not retried: the provider may have created it anyway, and a second request could create (and bill) it twice. Check before sending it again.'
-			: '';
+	// A create the provider may have acted on says so in the message too: Continue On Fail keeps only that.
+	const outcomeUnknown = isRetryable(statusCode) && !mayRetry(statusCode, request, options);
+	const notRetried = outcomeUnknown ? ` ${NOT_RESENT}` : '';
 	const hint = (STATUS_HINTS[statusCode] ?? (statusCode >= 500 ? 'The provider had an internal error.' : '')) + notRetried;
-	const errorBody = isPlainObject(response.body) ? response.body : { body: String(response.body) };
+	const errorBody = isPlainObject(body) ? body : { body: String(response.body) };
 	return new NodeApiError(context.getNode(), errorBody as JsonObject, {
-		message: `${options.providerName} answered ${statusCode}${retried}: ${providerMessage}`,
+		message: `${options.providerName} answered ${statusCode}${retried}: ${providerMessage}${outcomeUnknown ? `${/[.!?]$/.test(providerMessage) ? '' : '.'} ${MAY_EXIST}` : ''}`,
 		description: `${hint} ${request.method} ${request.url}`.trim(),
 		httpCode: String(statusCode),
 		itemIndex: options.itemIndex,
@@ -268,6 +277,31 @@ function parseJsonAnswer<T>(
 				itemIndex: options.itemIndex,
 			},
 		);
+	}
+}
+
+/** Said of a create whose outcome is unknown (a 5xx, or an answer lost on the way). */
+const MAY_EXIST = 'It may have been created anyway: check before sending it again.';
+const NOT_RESENT = 'Not retried: the provider may have created it anyway, and a second request could create (and bill) it twice. Check before sending it again.';
+/** Network failures after which a sent request may have reached the provider (unlike a refused connection). */
+const ANSWER_LOST_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNRESET', 'EPIPE']);
+
+function pathOf(url: string): string {
+	try {
+		return new URL(url).pathname;
+	} catch {
+		return url;
+	}
+}
+
+/** A body as JSON: parsed from text or bytes (n8n leaves an error answer unparsed), else undefined. */
+function jsonOrUndefined(body: unknown): unknown {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+	if (typeof text !== 'string') return text ?? undefined;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
 	}
 }
 

@@ -32,6 +32,21 @@ export interface DeepImageSimulatorConfig extends SimulatorSwitches {
 	/** Limit on downloading an input image; longer is an image that cannot be downloaded. */
 	fetchTimeoutMs: number;
 	bodyLimitBytes: number;
+	/**
+	 * Fault: the next n submits (`process`, `process_result`) queue and bill their job, then answer
+	 * HTTP 500 `{message: "Internal error"}` instead of it: the job runs, the caller never learns its id.
+	 */
+	failSubmitNext: number;
+	/**
+	 * Fault: the next n `GET /rest_api/result/{job}` answer HTTP 500 `{message: "Internal error"}`: an
+	 * outage, not a failed job (no `status`, no `job`); the job itself goes on.
+	 */
+	failResultNext: number;
+	/**
+	 * Fault: the next n submits queue and bill their job, then drop the connection without an
+	 * answer (the caller sees a reset socket): an answer lost on the way back.
+	 */
+	dropSubmitNext: number;
 }
 
 export type DeepImageSimulatorOptions = Partial<DeepImageSimulatorConfig>;
@@ -50,6 +65,9 @@ export const DEFAULT_CONFIG: DeepImageSimulatorConfig = {
 	outputSide: 64,
 	fetchTimeoutMs: 3000,
 	bodyLimitBytes: 10_000_000,
+	failSubmitNext: 0,
+	failResultNext: 0,
+	dropSubmitNext: 0,
 };
 
 export type DeepImageStatus = 'received' | 'not_started' | 'in_progress' | 'complete' | 'failed';

@@ -13,6 +13,16 @@ import { checkSubmission, inputProblem, isHttpUrl, readSubmission } from './subm
 
 export const NOT_ENOUGH_CREDITS_MESSAGE = 'Not enough credits to process the image. Buy more credits or upgrade your plan.';
 
+/** What Deep Image answers with HTTP 500 when it fails itself (not a job): no `status`, no `job`. */
+export const INTERNAL_ERROR_BODY = { message: 'Internal error' };
+
+/** Uses up one of a fault counter's requests: whether this request is hit. */
+function takeFault(config: DeepImageSimulatorConfig, counter: 'failSubmitNext' | 'failResultNext' | 'dropSubmitNext'): boolean {
+	if (config[counter] <= 0) return false;
+	config[counter] -= 1;
+	return true;
+}
+
 /** The bytes of a job's result: the same PNG each time it is fetched. */
 export function resultImage(jobId: string, side: number): Buffer {
 	const seed = [...jobId].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) >>> 0, 11);
@@ -42,6 +52,8 @@ export function deepImageRoutes(config: DeepImageSimulatorConfig, jobs: DeepImag
 				job.inputProblem = problem;
 			});
 		}
+		if (takeFault(config, 'failSubmitNext')) return call.send(500, INTERNAL_ERROR_BODY);
+		if (takeFault(config, 'dropSubmitNext')) return void call.req.socket.destroy();
 		if (waitMs > 0) await jobs.waitForFinal(job, waitMs);
 		const [status, body] = jobs.answer(job, Date.now());
 		call.send(status, body);
@@ -67,6 +79,7 @@ export function deepImageRoutes(config: DeepImageSimulatorConfig, jobs: DeepImag
 		api('process', 'POST', '/process', async (call) => await submit(call, 0)),
 		api('processResult', 'POST', '/process_result', async (call) => await submit(call, config.processResultWaitMs)),
 		api('result', 'GET', '/result/:job', (call) => {
+			if (takeFault(config, 'failResultNext')) return call.send(500, INTERNAL_ERROR_BODY);
 			const [status, body] = jobs.answer(findJob(call), Date.now());
 			call.send(status, body);
 		}),

@@ -50,7 +50,7 @@ describe('Transport: what is retried', () => {
 	it('does not retry a create answered 500, and says why', async () => {
 		world.alpha.server.faults.next('serverError', 1, 'create');
 		const result = (await runAlpha()).assertStatus('error');
-		expect(result.error?.message).toBe('Alpha answered 500: Internal Server Error');
+		expect(result.error?.message).toBe('Alpha answered 500: Internal Server Error. It may have been created anyway: check before sending it again.');
 		expect(result.error?.description).toMatch(/Not retried: the provider may have created it anyway, and a second request could create \(and bill\) it twice/);
 		expect(alphaStatuses('create')).toEqual([500]);
 	});
@@ -58,7 +58,7 @@ describe('Transport: what is retried', () => {
 	it('does not retry the second step of a two-step submit answered 500; the upload was sent once', async () => {
 		world.beta.server.faults.next('serverError', 1, 'process');
 		const result = (await runBeta()).assertStatus('error');
-		expect(result.error?.message).toBe('Beta answered 500: Internal Server Error');
+		expect(result.error?.message).toBe('Beta answered 500: Internal Server Error. It may have been created anyway: check before sending it again.');
 		expect(result.error?.description).toMatch(/Not retried/);
 		expect([betaStatuses('upload'), betaStatuses('process')]).toEqual([[201], [500]]);
 	});

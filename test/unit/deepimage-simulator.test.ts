@@ -135,6 +135,23 @@ describe('Deep Image simulator: errors', () => {
 		expect((await api('GET', '/rest_api/me')).status).toBe(429);
 		expect((await api('GET', '/rest_api/me')).status).toBe(200);
 	});
+
+	it('failSubmitNext: the submit queues its job, then answers 500 {"message":"Internal error"} (no status, no job)', async () => {
+		sim.setFaults({ failSubmitNext: 2 });
+		expect(await submitJob({ url: sim.sampleUrl() })).toEqual({ status: 500, body: { message: 'Internal error' } });
+		expect(await api('POST', '/rest_api/process_result', { url: sim.sampleUrl() })).toEqual({ status: 500, body: { message: 'Internal error' } });
+		expect(sim.jobs.size).toBe(2);
+		expect(sim.config.failSubmitNext).toBe(0);
+		expect((await submitJob({ url: sim.sampleUrl() })).status).toBe(200);
+	});
+
+	it('failResultNext: the status call answers 500 {"message":"Internal error"} while the job goes on', async () => {
+		const { body } = await submitJob({ url: sim.sampleUrl() });
+		sim.setFaults({ failResultNext: 1 });
+		expect(await api('GET', `/rest_api/result/${body.job}`)).toEqual({ status: 500, body: { message: 'Internal error' } });
+		await sleep(400);
+		expect(await api('GET', `/rest_api/result/${body.job}`)).toMatchObject({ status: 200, body: { job: body.job, status: 'complete' } });
+	});
 });
 
 describe('Deep Image simulator: webhooks.complete', () => {

@@ -1,4 +1,4 @@
-import { parseDeepImageCallback, parseDeepImageJob, requestWithoutImages } from '../../../nodes/DeepImage/parser';
+import { isFailedJobAnswer, parseDeepImageCallback, parseDeepImageJob, requestWithoutImages } from '../../../nodes/DeepImage/parser';
 import {
 	BLUE_PNG,
 	RECEIVED_AT,
@@ -228,6 +228,24 @@ describe('parseDeepImageJob', () => {
 			() => parseDeepImageJob(body),
 			`Deep Image job status needs a string 'job' and a 'status'; got ${described}`,
 		);
+	});
+});
+
+describe('isFailedJobAnswer', () => {
+	it('is the HTTP 500 body of a failed job: status "failed" with the job', () => {
+		expect(isFailedJobAnswer(parseFixture('job-failed-500.json').body)).toBe(true);
+		expect(isFailedJobAnswer({ job: 'd12', status: 'failed' })).toBe(true);
+	});
+
+	it.each([
+		['Deep Image failing itself', { message: 'Internal error' }],
+		['a failed status without the job', { message: 'Internal error', status: 'failed' }],
+		['a job that has not failed', { job: 'd13', status: 'in_progress' }],
+		['an empty job id', { job: '', status: 'failed' }],
+		['text', '{"job":"d14","status":"failed"}'],
+		['null', null],
+	])('is not %s', (_label, body) => {
+		expect(isFailedJobAnswer(body)).toBe(false);
 	});
 });
 

@@ -44,13 +44,13 @@ export function parseBetaEvent(body: unknown, receivedAt: Date = new Date()): Pa
 
 async function callBeta(
 	context: RenderContext,
-	call: { method: IHttpRequestMethods; path: string; body?: RequestBody; creates?: boolean; answerStatuses?: number[] },
+	call: { method: IHttpRequestMethods; path: string; body?: RequestBody; creates?: boolean; isAnswer?: (statusCode: number, body: unknown) => boolean },
 	itemIndex = 0,
 ): Promise<IDataObject> {
 	const credentials = await context.getCredentials(BETA_CREDENTIAL);
 	return await callProviderApi(
 		context,
-		{ method: call.method, url: `${String(credentials.host)}${call.path}`, body: call.body, creates: call.creates, answerStatuses: call.answerStatuses },
+		{ method: call.method, url: `${String(credentials.host)}${call.path}`, body: call.body, creates: call.creates, isAnswer: call.isAnswer },
 		{ providerName: 'Beta', credentialType: BETA_CREDENTIAL, itemIndex, retry: { maxRetries: 2, baseDelayMs: 50, maxDelayMs: 2000 } },
 	);
 }
@@ -58,7 +58,7 @@ async function callBeta(
 async function fetchProcess(context: RenderContext, uid: string, itemIndex: number): Promise<ParsedRender> {
 	const path = `/api/process/${encodeURIComponent(uid)}`;
 	// A failed process is answered 500 with the process as JSON: that is the answer, not an outage.
-	return parseBetaProcess(await callBeta(context, { method: 'GET', path, answerStatuses: [500] }, itemIndex));
+	return parseBetaProcess(await callBeta(context, { method: 'GET', path, isAnswer: (statusCode) => statusCode === 500 }, itemIndex));
 }
 
 export const betaProvider: RenderProvider = {
