@@ -44,7 +44,7 @@ describe('Deep Image node: a plain HTTP 500 to a submit is an error, never a job
 	it.each<[string, string, string]>([
 		['Process', 'process', '/rest_api/process'],
 		['Process and Wait Briefly', 'processAndWaitBriefly', '/rest_api/process_result'],
-	])('%s answered 500 {"message":"Internal error"} names the status, Deep Image's message and that the job may exist (the call in its description); not retried', async (_, operation, path) => {
+	])('%s answered 500 {"message":"Internal error"} names the status, Deep Image’s message and that the job may exist (the call in its description); not retried', async (_, operation, path) => {
 		world.sim.setFaults({ failSubmitNext: 1 });
 		const result = await run({ operation });
 		result.assertStatus('error');
@@ -111,7 +111,7 @@ describe('Deep Image node: a plain HTTP 500 to a status call is retried like any
 		expect(calls('result').map((call) => call.status)).toEqual([500, 200]);
 	});
 
-	it('Get Result that keeps answering 500 fails with the status and Deep Image's message (the call in its description); with Continue On Fail the item says the same', async () => {
+	it('Get Result that keeps answering 500 fails with the status and Deep Image’s message (the call in its description); with Continue On Fail the item says the same', async () => {
 		const jobId = await finishedJob();
 		const message = 'Deep Image answered 500 (after 4 retries): Internal error';
 		world.sim.setFaults({ failResultNext: 100 });
