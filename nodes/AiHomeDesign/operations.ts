@@ -157,6 +157,7 @@ export const AI_HOME_DESIGN_OPERATIONS: ProviderOperation[] = [
 	{
 		kind: 'job',
 		value: 'getProcess',
+		readsResult: true,
 		resource: 'process',
 		name: 'Get',
 		flatName: 'Get Process',

@@ -74,6 +74,7 @@ export const DEEP_IMAGE_OPERATIONS: ProviderOperation[] = [
 	{
 		kind: 'job',
 		value: 'getResult',
+		readsResult: true,
 		name: 'Get Result',
 		action: 'Get result',
 		description: 'Fetch a job’s status and, when complete, its image',
@@ -87,8 +88,9 @@ export const DEEP_IMAGE_OPERATIONS: ProviderOperation[] = [
 		description: 'Remove a finished job’s result from Deep Image',
 		run: async (context, itemIndex) => {
 			const jobId = jobIdOf(context, itemIndex);
-			const answer = await callDeepImage<IDataObject>(context, { method: 'DELETE', path: `/rest_api/result/${encodeURIComponent(jobId)}` }, itemIndex);
-			return { provider: 'deepImage', jobId, deleted: true, raw: answer };
+			await callDeepImage<IDataObject>(context, { method: 'DELETE', path: `/rest_api/result/${encodeURIComponent(jobId)}` }, itemIndex);
+			// What n8n's delete operations return; the job id stays on the input item it is paired to.
+			return { deleted: true };
 		},
 	},
 ];

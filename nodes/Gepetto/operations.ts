@@ -147,6 +147,7 @@ export const GEPETTO_OPERATIONS: ProviderOperation[] = [
 	{
 		kind: 'job',
 		value: 'getJob',
+		readsResult: true,
 		resource: 'job',
 		name: 'Get',
 		flatName: 'Get Job',

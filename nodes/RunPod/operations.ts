@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ProviderOperation, ProviderResource } from '../shared/provider';
 import { callRunPod } from './api';
-import { parseRunPodJob } from './parser';
+import { parseRunPodJob, parseRunPodStream } from './parser';
 import { buildRunBody } from './request';
 
 function jobIdOf(context: IExecuteFunctions, itemIndex: number): string {
@@ -38,6 +38,7 @@ export const RUNPOD_OPERATIONS: ProviderOperation[] = [
 	{
 		kind: 'job',
 		value: 'getStatus',
+		readsResult: true,
 		resource: 'job',
 		name: 'Get Status',
 		action: 'Get job status',
@@ -117,8 +118,7 @@ export const RUNPOD_OPERATIONS: ProviderOperation[] = [
 		async run(context, itemIndex) {
 			const jobId = jobIdOf(context, itemIndex);
 			const streamed = await callRunPod(context, { method: 'GET', path: `/stream/${jobId}` }, itemIndex);
-			// The stream answer carries the chunks so far; as a job body they parse like any output.
-			return parseRunPodJob({ id: decodeURIComponent(jobId), status: streamed.status, output: streamed.stream ?? [] });
+			return parseRunPodStream(streamed, decodeURIComponent(jobId));
 		},
 	},
 ];

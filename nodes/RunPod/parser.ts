@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isBase64Text, isHttpUrl, isPlainObject, jobBody, knownStatus, parsedRender, providerError, statusWords, stripBase64, toMilliseconds, withoutFiles } from '../shared/payload';
+import { firstText, isBase64Text, isHttpUrl, isPlainObject, jobBody, knownStatus, parsedRender, providerError, statusWords, stripBase64, toMilliseconds, unexpectedBody, withoutFiles } from '../shared/payload';
 import type { FoundImage } from '../shared/payload';
 import type { ParsedRender, RenderError } from '../shared/result';
 
@@ -54,7 +54,9 @@ export function parseRunPodJob(answer: unknown, receivedAt: Date = new Date()): 
 		...findInputImages(body.input),
 	]);
 	const raw = withoutFiles(body, (text) => imageTexts.has(text)) as IDataObject;
-	const error = withOutputDetails(runPodError(body.error, runPodStatus, jobId), body.output);
+	const error =
+		(status === 'failed' ? a1111ErrorOfFailedJob(body.error, body.output) : undefined) ??
+		withOutputDetails(runPodError(body.error, runPodStatus, jobId), body.output);
 	return parsedRender({
 		provider: RUNPOD_PROVIDER,
 		jobId,
@@ -66,6 +68,22 @@ export function parseRunPodJob(answer: unknown, receivedAt: Date = new Date()): 
 		request: isPlainObject(raw.input) ? raw.input : undefined,
 		timings: runPodTimings(body),
 	});
+}
+
+/**
+ * The answer of `GET /stream/{id}` for job `jobId`: `{status, stream: [{output}, ...], error?}`; the
+ * SDK's local server adds `id`, and answers a handler that is no generator with
+ * `{id, status: 'FAILED', error: 'Stream not supported, handler must be a generator.'}`
+ * (runpod-python, serverless/modules/rp_fastapi.py `_sim_stream`). The chunks parse as the job's
+ * output, RunPod's `error` as any job's.
+ */
+export function parseRunPodStream(answer: unknown, jobId: string, receivedAt?: Date): ParsedRender {
+	if (!isPlainObject(answer)) throw unexpectedBody("RunPod stream answer needs a 'status'", answer);
+	const { status, stream, error } = answer;
+	return parseRunPodJob(
+		{ id: jobId, status, output: stream ?? [], ...(error !== undefined && error !== null ? { error } : {}) },
+		receivedAt,
+	);
 }
 
 function runPodTimings(body: IDataObject): { queueMs?: number; runMs?: number } | undefined {
@@ -99,6 +117,9 @@ function runPodError(
  */
 function errorInCompletedOutput(output: unknown): RenderError | undefined {
 	if (!isPlainObject(output)) return undefined;
+	if (isA1111ErrorBody(output)) return a1111Error(output);
+	const rejected = validationProblems(output.detail);
+	if (rejected) return { message: `A1111 rejected the request: ${rejected}`, code: 'RequestValidationError' };
 	if (output.status === 'error' && typeof output.message === 'string') {
 		return { message: output.message, code: 'WORKER_ERROR' };
 	}
@@ -116,6 +137,56 @@ function withOutputDetails(error: RenderError | undefined, output: unknown): Ren
 	if (!error || !isPlainObject(output)) return error;
 	const details = stringsOf(output.details).filter((text) => text.trim() !== '');
 	return details.length ? { ...error, message: `${error.message}: ${details.join('; ')}` } : error;
+}
+
+/**
+ * A1111 (stable-diffusion-webui, modules/api/api.py `handle_exception`) answers every error with
+ * `{error: type(e).__name__, detail, body, errors: str(e)}`, which worker-a1111 returns as the job's
+ * output. A body with those three fields is A1111's error.
+ */
+function isA1111ErrorBody(value: IDataObject): boolean {
+	return ['detail', 'body', 'errors'].every((field) => field in value);
+}
+
+/**
+ * A1111's error in its own words: `detail` (an HTTPException's text) or else `errors` (str(e), e.g.
+ * "CUDA out of memory. …"); the exception's class name is the code, and the message only when
+ * A1111 said nothing more. `className` stands in for a body whose `error` the SDK moved out.
+ */
+function a1111Error(body: IDataObject, className?: unknown): RenderError | undefined {
+	const code = [body.error, className];
+	return providerError([validationProblems(body.detail), body.detail, body.errors, ...code], code);
+}
+
+/**
+ * A1111's error in a FAILED job. The RunPod SDK (rp_job.py `run_job`) fails a job whose handler
+ * returned a dict with `error`, moves that to the job's top level and keeps the rest as `output`:
+ * worker-a1111 thus gives `error: <class name>` and `output: {detail, body, errors}`. The community
+ * worker (runpod-worker-a1111) fails with its own `error` ("A1111 status code: 500") and A1111's
+ * whole body in `output.output`; its text comes first.
+ */
+function a1111ErrorOfFailedJob(reported: unknown, output: unknown): RenderError | undefined {
+	if (!isPlainObject(output)) return undefined;
+	if (isA1111ErrorBody(output)) return a1111Error(output, reported);
+	if (!isPlainObject(output.output) || !isA1111ErrorBody(output.output)) return undefined;
+	const error = a1111Error(output.output);
+	const workerText = firstText([reported]);
+	return error && workerText ? { ...error, message: `${workerText}: ${error.message}` } : error;
+}
+
+/**
+ * What a FastAPI validation error lists (`detail: [{loc, msg, type}, ...]`, the 422 body A1111 answers
+ * a payload its models refuse with; pydantic 2 adds `input` and `url`), one "body → steps: value is
+ * not a valid integer" per entry. Undefined for any other `detail`.
+ */
+function validationProblems(detail: unknown): string | undefined {
+	if (!Array.isArray(detail) || detail.length === 0) return undefined;
+	const problems = detail.map((entry: unknown) =>
+		isPlainObject(entry) && Array.isArray(entry.loc) && typeof entry.msg === 'string'
+			? `${entry.loc.map(String).join(' → ')}: ${entry.msg}`
+			: undefined,
+	);
+	return problems.every((problem) => problem !== undefined) ? problems.join('; ') : undefined;
 }
 
 /**
@@ -211,14 +282,20 @@ function imageFromLooseText(text: string): FoundImage[] {
 
 /**
  * An entry of `output.images`. The field is known to hold files, so any string that is not a URL
- * is taken as base64 (A1111 sends bare base64 PNGs).
+ * is taken as base64 (A1111 sends bare base64 PNGs). worker-comfyui's entries name their file:
+ * `filename` is ComfyUI's own name, with the SaveImage filename prefix the workflow set
+ * (runpod-workers/worker-comfyui handler.py); the engine names the stored file so.
  */
 function imageFromImagesEntry(entry: unknown): FoundImage[] {
 	if (typeof entry === 'string') return entry === '' ? [] : [imageFromKnownText(entry)];
 	if (!isPlainObject(entry)) return [];
+	const fileName = firstText([entry.filename]);
 	for (const key of ['url', 'image_url', 'data', 'image', 'base64']) {
 		const value = entry[key];
-		if (typeof value === 'string' && value !== '') return [imageFromKnownText(value)];
+		if (typeof value === 'string' && value !== '') {
+			const image = imageFromKnownText(value);
+			return [fileName === undefined ? image : { ...image, fileName }];
+		}
 	}
 	return [];
 }

@@ -65,6 +65,13 @@ export interface AttachOptions {
 	simplify?: boolean;
 }
 
+/** One output and, once decoded or downloaded, its bytes and what they are. */
+interface LoadedOutput {
+	output: RenderOutput & { error?: string };
+	bytes?: Buffer;
+	fileType?: FileType;
+}
+
 /** One output and, once decoded or downloaded, its file in n8n's binary store. */
 interface StoredOutput {
 	output: RenderOutput & { error?: string };
@@ -83,9 +90,10 @@ export async function renderItems(
 ): Promise<INodeExecutionData[]> {
 	const prefix = options.binaryPrefix ?? 'data';
 	const { result } = parsed;
-	const stored = await Promise.all(
-		result.outputs.map(async (output) => await storeOutput(context, parsed, output, options)),
+	const loaded = await Promise.all(
+		result.outputs.map(async (output) => await loadOutput(context, parsed, output, options)),
 	);
+	const stored = await storeFiles(context, result, loaded);
 	const deliveryKey = deliveryKeyOf(result.jobId, result.status);
 	const json = (outputs: RenderOutput[]) => {
 		const full: Partial<RenderResult> = { ...result, outputs, deliveryKey };
@@ -113,12 +121,13 @@ export async function renderItems(
 	return [{ json: json(outputs), ...(Object.keys(binary).length ? { binary } : {}) }];
 }
 
-async function storeOutput(
+/** An output's bytes: its inline base64 decoded, or its URL downloaded (when asked to). */
+async function loadOutput(
 	context: RenderContext,
 	parsed: ParsedRender,
 	output: RenderOutput,
 	options: AttachOptions,
-): Promise<StoredOutput> {
+): Promise<LoadedOutput> {
 	let bytes: Buffer;
 	let declaredMimeType = '';
 	const inline = parsed.inlineImages[output.index];
@@ -134,11 +143,94 @@ async function storeOutput(
 		const reason = error instanceof RenderPayloadError ? error.message : `Download failed: ${(error as Error).message}`;
 		return { output: { ...output, error: reason } };
 	}
-
 	const fileType = detectFileType(bytes) ?? fileTypeFromMime(declaredMimeType) ?? FALLBACK_FILE_TYPE;
-	const fileName = `${parsed.result.provider}-${safeFileNamePart(parsed.result.jobId)}-${output.index}.${fileType.extension}`;
-	const file = await context.helpers.prepareBinaryData(bytes, fileName, fileType.mimeType);
-	return { output: { ...output, mimeType: fileType.mimeType, fileName }, file };
+	return { output, bytes, fileType };
+}
+
+/** The loaded outputs of one result put in n8n's binary store, each under its file name. */
+async function storeFiles(
+	context: RenderContext,
+	result: RenderResult,
+	loaded: LoadedOutput[],
+): Promise<StoredOutput[]> {
+	const withFiles = loaded.filter((entry) => entry.bytes !== undefined && entry.fileType !== undefined);
+	const names = storedFileNames(
+		result,
+		withFiles.map(({ output, fileType }) => ({ index: output.index, fileName: output.fileName, extension: fileType!.extension })),
+	);
+	const nameOf = new Map(withFiles.map((entry, position) => [entry, names[position]]));
+	return await Promise.all(
+		loaded.map(async (entry): Promise<StoredOutput> => {
+			const fileName = nameOf.get(entry);
+			if (fileName === undefined) return { output: entry.output };
+			const { mimeType } = entry.fileType!;
+			const file = await context.helpers.prepareBinaryData(entry.bytes!, fileName, mimeType);
+			return { output: { ...entry.output, mimeType, fileName }, file };
+		}),
+	);
+}
+
+/** A file the engine stores for one output: the output's index, the parser's name for it, the extension of its content. */
+export interface FileToName {
+	index: number;
+	/** The provider's own name for the file (RenderOutput.fileName from the parser), if it gave one. */
+	fileName?: string;
+	/** The extension of the file's content (detected, or from the declared MIME type), without the dot. */
+	extension: string;
+}
+
+/** The longest file name made from a provider's name, its extension and a `-<index>` included. */
+export const MAX_FILE_NAME_LENGTH = 120;
+/** The longest job id part of the engine's own file names. */
+const MAX_JOB_ID_PART_LENGTH = 80;
+
+/**
+ * The names of the files of one result, in the order of `files`. A file the provider named keeps
+ * that name, made safe (its last path segment, only the characters `safeFileNamePart` allows, no
+ * leading or trailing dot, at most MAX_FILE_NAME_LENGTH characters, its extension kept or the
+ * content's added when it has none); a file the provider did not name, or whose name has no letter
+ * or digit left, gets `<provider>-<jobId>-<index>.<extension>`. Names are unique within the result,
+ * ignoring case: a repeat gets `-<index>` before its extension (and `-<index>-2`, ... after that).
+ */
+export function storedFileNames(
+	result: Pick<RenderResult, 'provider' | 'jobId'>,
+	files: readonly FileToName[],
+): string[] {
+	const taken = new Set<string>();
+	return files.map(({ index, fileName, extension }) => {
+		const parts = (fileName === undefined ? undefined : providerNameParts(fileName, extension)) ?? {
+			stem: `${result.provider}-${safeFileNamePart(result.jobId, MAX_JOB_ID_PART_LENGTH) || 'job'}-${index}`,
+			extension,
+		};
+		let name = joinFileName(parts);
+		for (let attempt = 1; taken.has(name.toLowerCase()); attempt++) {
+			name = joinFileName(parts, attempt === 1 ? `-${index}` : `-${index}-${attempt}`);
+		}
+		taken.add(name.toLowerCase());
+		return name;
+	});
+}
+
+interface FileNameParts {
+	stem: string;
+	/** Without the dot; may be empty. */
+	extension: string;
+}
+
+/** A provider's file name made safe, split at its extension; undefined when no letter or digit is left of its stem. */
+function providerNameParts(name: string, contentExtension: string): FileNameParts | undefined {
+	const lastSegment = name.split(/[\\/]/).pop() ?? '';
+	const safe = safeFileNamePart(lastSegment).replace(/^\.+|\.+$/g, '');
+	const match = /^(.+)\.([A-Za-z0-9]{1,10})$/.exec(safe);
+	const stem = match ? match[1] : safe;
+	if (!/[A-Za-z0-9]/.test(stem)) return undefined;
+	return { stem, extension: match ? match[2] : contentExtension };
+}
+
+/** `<stem><suffix>.<extension>`, the stem cut so that a provider's name stays within MAX_FILE_NAME_LENGTH. */
+function joinFileName({ stem, extension }: FileNameParts, suffix = ''): string {
+	const tail = `${suffix}${extension ? `.${extension}` : ''}`;
+	return `${stem.slice(0, Math.max(1, MAX_FILE_NAME_LENGTH - tail.length))}${tail}`;
 }
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
@@ -164,8 +256,12 @@ function fileTypeFromMime(contentType: string): FileType | undefined {
 	return { mimeType: `image/${subtype}`, extension: subtype === 'jpeg' ? 'jpg' : subtype.replace(/[^a-z0-9].*$/, '') };
 }
 
-function safeFileNamePart(text: string): string {
-	return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'job';
+/**
+ * Text fit for a file name: every run of characters other than A-Z, a-z, 0-9, '.', '_' and '-'
+ * becomes one '_', and at most `maxLength` characters are kept.
+ */
+function safeFileNamePart(text: string, maxLength = Infinity): string {
+	return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, maxLength);
 }
 
 export type ImageSource =

@@ -1,6 +1,7 @@
 import type { INodeProperties, INodePropertyOptions, NodeHint } from 'n8n-workflow';
 
 import type { ProviderOperation, RenderProvider } from './provider';
+import { resultOperationLabel } from './provider';
 
 /** What an action node shows besides what the engine lays out itself, and where. */
 export interface ActionNodeLayout {
@@ -147,7 +148,7 @@ function waitProperties(provider: RenderProvider): Record<'choice' | 'reference'
 			name: "Don't Wait",
 			value: 'none',
 			description: perJob
-				? 'Return the job ID at once; take the result in a trigger workflow or with Get Status'
+				? `Return the job ID at once; take the result in a trigger workflow or with ${resultOperationLabel(provider)}`
 				: `Return the job ID at once; the ${providerName} Trigger receives the result`,
 		},
 	];

@@ -128,8 +128,11 @@ export function isHttpUrl(value: unknown): boolean {
 	return typeof value === 'string' && /^https?:\/\//i.test(value.trim());
 }
 
-/** An image a provider delivered: a URL to fetch (with its thumbnail, if any), or base64 to decode. */
-export type FoundImage = { url: string; thumbnailUrl?: string } | { base64: string };
+/**
+ * An image a provider delivered: a URL to fetch (with its thumbnail, if any), or base64 to decode;
+ * with the provider's own name for the file, when it gives one (it becomes RenderOutput.fileName).
+ */
+export type FoundImage = ({ url: string; thumbnailUrl?: string } | { base64: string }) & { fileName?: string };
 
 export function toMilliseconds(value: unknown): number | undefined {
 	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
@@ -162,13 +165,17 @@ export interface RenderParts {
 export function parsedRender(parts: RenderParts): ParsedRender {
 	const inlineImages: Record<number, string> = {};
 	const outputs: RenderOutput[] = parts.images.map((image, index) => {
+		const named = (output: RenderOutput): RenderOutput =>
+			image.fileName ? { ...output, fileName: image.fileName } : output;
 		if ('base64' in image) {
 			inlineImages[index] = image.base64;
-			return { index };
+			return named({ index });
 		}
-		return image.thumbnailUrl === undefined
-			? { index, url: image.url }
-			: { index, url: image.url, thumbnailUrl: image.thumbnailUrl };
+		return named(
+			image.thumbnailUrl === undefined
+				? { index, url: image.url }
+				: { index, url: image.url, thumbnailUrl: image.thumbnailUrl },
+		);
 	});
 	const result: RenderResult = {
 		provider: parts.provider,

@@ -77,6 +77,11 @@ export interface SubmitOperation extends OperationBase {
 export interface JobOperation extends OperationBase {
 	kind: 'job';
 	run(context: IExecuteFunctions, itemIndex: number): Promise<ParsedRender>;
+	/**
+	 * The operation that reads a job's result (one per provider): messages that tell the user to
+	 * fetch a job later (a wait's timeout, Don't Wait) name it.
+	 */
+	readsResult?: boolean;
 }
 
 /** Any other call (lists, health, …): its answer becomes the item's JSON as it is. */
@@ -142,6 +147,17 @@ export interface RenderProvider {
 	callbacks: CallbackDelivery;
 	/** The secret that signs (perJob) or authenticates (dashboard) callbacks, from the credential. */
 	callbackSecret(credentials: ICredentialDataDecryptedObject): string;
+}
+
+/**
+ * The operation that reads a job's result as the editor shows it, e.g. "Job → Get Status" (the
+ * resource, then the operation) or "Get Result" where there are no resources.
+ */
+export function resultOperationLabel(provider: RenderProvider): string {
+	const operation = provider.operations.find((entry) => entry.kind === 'job' && entry.readsResult);
+	if (!operation) return `the ${provider.displayName} node's operation that gets a job`;
+	const resource = provider.resources?.find((entry) => entry.value === operation.resource);
+	return resource ? `${resource.name} → ${operation.name}` : operation.name;
 }
 
 export function findOperation(provider: RenderProvider, value: string): ProviderOperation | undefined {

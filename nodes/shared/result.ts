@@ -16,7 +16,15 @@ export interface RenderOutput {
 	thumbnailUrl?: string;
 	/** Name of the binary property holding the image, once downloaded or decoded. */
 	binaryProperty?: string;
+	/** The MIME type of the stored file; set by the engine when it stores the image. */
 	mimeType?: string;
+	/**
+	 * The file's name. A parser sets it only to the provider's own name for the file, where the
+	 * provider gives one (and then a non-empty string); otherwise it leaves it out. Once the engine
+	 * stores the file (nodes/shared/binary.ts), it is the stored file's name: the provider's name
+	 * made safe and unique within the result, or `<provider>-<jobId>-<index>.<ext>` when the provider
+	 * gave none. An output whose file is not stored keeps the provider's name as the parser set it.
+	 */
 	fileName?: string;
 }
 

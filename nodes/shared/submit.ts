@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { attachOptions } from './binary';
 import { newReference, signedCallbackUrl } from './callback-auth';
 import type { RenderProvider, SubmitOperation, WaitMode } from './provider';
+import { resultOperationLabel } from './provider';
 import type { ParsedRender } from './result';
 import { isFinalStatus } from './result';
 import { isHttpUrl } from './payload';
@@ -106,7 +107,7 @@ export async function runSubmitOperation(
 			context.logger.warn(`${context.getNode().name}: too many items to list in one callback URL; polling instead`);
 		} else if (lastJobAccepted && pending) {
 			await context.putExecutionToWait(new Date(Date.now() + settings.timeoutMs));
-			leaveTimeoutItems(context, submitted, settings.timeoutMs);
+			leaveTimeoutItems(context, provider, submitted, settings.timeoutMs);
 			// What the execution shows while it waits; the resuming callback replaces it.
 			return submitted.map((entry, itemIndex) => pendingItem(entry, itemIndex));
 		}
@@ -171,13 +172,13 @@ function pendingItem(entry: ParsedRender | Error | undefined, itemIndex: number)
  * with error code WAIT_TIMEOUT. A timeout thus names every job; it never looks like success with
  * the bare input. A resuming callback replaces these items with the results.
  */
-function leaveTimeoutItems(context: IExecuteFunctions, submitted: Submitted, timeoutMs: number): void {
+function leaveTimeoutItems(context: IExecuteFunctions, provider: RenderProvider, submitted: Submitted, timeoutMs: number): void {
 	const input = context.getExecuteData().data.main;
 	const items = input[0] ?? [];
 	input[0] = submitted.map((entry, itemIndex) => {
 		const { json } = pendingItem(entry, itemIndex);
 		if (entry && !(entry instanceof Error)) {
-			const message = `No callback came for job ${entry.result.jobId} within ${Math.round(timeoutMs / 1000)} s. It goes on at the provider: fetch it with Get Status.`;
+			const message = `No callback came for job ${entry.result.jobId} within ${Math.round(timeoutMs / 1000)} s. It goes on at ${provider.displayName}: fetch it with ${resultOperationLabel(provider)}.`;
 			json.error = { code: WAIT_TIMEOUT_CODE, message };
 		}
 		return { json: { ...items[itemIndex]?.json, ...json }, pairedItem: { item: itemIndex } };

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { RenderContext, RenderProvider } from './provider';
+import { resultOperationLabel } from './provider';
 import type { ParsedRender, RenderResult } from './result';
 import { isFinalStatus } from './result';
 
@@ -82,7 +83,7 @@ export async function followJob(
 	const deadline = Date.now() + settings.timeoutMs;
 	while (!isFinalStatus(latest.result.status) && !signal.stopped) {
 		if (Date.now() + intervalMs > deadline) {
-			return withError(latest, WAIT_TIMEOUT_CODE, timeoutMessage(latest.result, settings.timeoutMs, lastLookupError));
+			return withError(latest, WAIT_TIMEOUT_CODE, timeoutMessage(provider, latest.result, settings.timeoutMs, lastLookupError));
 		}
 		await sleep(intervalMs);
 		try {
@@ -110,8 +111,8 @@ function withError(parsed: ParsedRender, code: string, message: string): ParsedR
 	return { ...parsed, result: { ...parsed.result, error: { code, message } } };
 }
 
-function timeoutMessage(result: RenderResult, timeoutMs: number, lastLookupError?: string): string {
+function timeoutMessage(provider: RenderProvider, result: RenderResult, timeoutMs: number, lastLookupError?: string): string {
 	const seconds = Math.round(timeoutMs / 1000);
 	const lookup = lastLookupError ? ` The last status lookup failed: ${lastLookupError}` : '';
-	return `Job ${result.jobId} was still ${result.status} after waiting ${seconds} s. It goes on at the provider: fetch it later with Get Status, or raise the timeout.${lookup}`;
+	return `Job ${result.jobId} was still ${result.status} after waiting ${seconds} s. It goes on at ${provider.displayName}: fetch it later with ${resultOperationLabel(provider)}, or raise the timeout.${lookup}`;
 }

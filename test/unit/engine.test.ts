@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { binaryPropertyName, decodeBase64Image, detectFileType } from '../../nodes/shared/binary';
+import { MAX_FILE_NAME_LENGTH, binaryPropertyName, decodeBase64Image, detectFileType, storedFileNames } from '../../nodes/shared/binary';
 import {
 	checkCallbackQuery,
 	isValidSignature,
@@ -238,6 +238,63 @@ describe('binary helpers', () => {
 		expect([0, 1, 2].map((position) => binaryPropertyName('data', position))).toEqual(['data', 'data_1', 'data_2']);
 	});
 
+	describe('stored file names', () => {
+		const job = { provider: 'acme', jobId: 'j/1 x' };
+		/** The names of files of the given provider names, all PNGs, at output indexes 0, 1, ... */
+		const names = (...fileNames: Array<string | undefined>) =>
+			storedFileNames(job, fileNames.map((fileName, index) => ({ index, fileName, extension: 'png' })));
+
+		it("are the engine's own where the parser gave no name: provider, job id made safe, index, the content's extension", () => {
+			expect(storedFileNames(job, [{ index: 0, extension: 'png' }, { index: 3, extension: 'jpg' }])).toEqual(['acme-j_1_x-0.png', 'acme-j_1_x-3.jpg']);
+			expect(storedFileNames({ provider: 'acme', jobId: 'é'.repeat(5) + 'k'.repeat(100) }, [{ index: 0, extension: 'png' }])).toEqual([`acme-_${'k'.repeat(79)}-0.png`]);
+		});
+
+		it("keep the provider's name where it gave one, its extension too", () => {
+			expect(names('living_room_00001_.png', 'render.webp', 'scan.JPEG')).toEqual(['living_room_00001_.png', 'render.webp', 'scan.JPEG']);
+		});
+
+		it('add the extension of the content to a name that has none', () => {
+			expect(storedFileNames(job, [{ index: 0, fileName: 'render', extension: 'jpg' }, { index: 1, fileName: 'v1.', extension: 'png' }])).toEqual(['render.jpg', 'v1.png']);
+			expect(names(`x.${'y'.repeat(11)}`)).toEqual([`x.${'y'.repeat(11)}.png`]);
+		});
+
+		it('are made safe: the last path segment, safe characters only, no leading dot', () => {
+			expect(names('../../etc/pass wd.png', 'C:\\renders\\day 1\\a:b*c?.png', '.hidden.png', '...', 'room #2 (final).png', 'ünïcode ✓.png')).toEqual([
+				'pass_wd.png',
+				'a_b_c_.png',
+				'hidden.png',
+				'acme-j_1_x-3.png',
+				'room_2_final_.png',
+				'_n_code_.png',
+			]);
+		});
+
+		it("fall back to the engine's name when no letter or digit is left of the provider's", () => {
+			expect(names('***.png', '', '/', '_-_.png', 'ok.png')).toEqual(['acme-j_1_x-0.png', 'acme-j_1_x-1.png', 'acme-j_1_x-2.png', 'acme-j_1_x-3.png', 'ok.png']);
+		});
+
+		it(`are at most ${MAX_FILE_NAME_LENGTH} characters, the extension kept`, () => {
+			const [long, longNoExtension, repeated] = names(`${'x'.repeat(300)}.webp`, 'y'.repeat(300), `${'x'.repeat(300)}.webp`);
+			expect(long).toBe(`${'x'.repeat(MAX_FILE_NAME_LENGTH - 5)}.webp`);
+			expect(longNoExtension).toBe(`${'y'.repeat(MAX_FILE_NAME_LENGTH - 4)}.png`);
+			expect(repeated).toBe(`${'x'.repeat(MAX_FILE_NAME_LENGTH - 7)}-2.webp`);
+		});
+
+		it('are unique within the result, ignoring case: a repeat gets -<index> before the extension', () => {
+			expect(names('a.png', 'A.PNG', 'a.png', 'a-2.png', 'a-2.png', 'noext', 'noext')).toEqual([
+				'a.png',
+				'A-1.PNG',
+				'a-2.png',
+				'a-2-3.png',
+				'a-2-4.png',
+				'noext.png',
+				'noext-6.png',
+			]);
+			// Repeats of a repeat's name, and of the engine's own names, too.
+			expect(names('b.png', 'b.png', 'b-1.png', undefined, 'acme-j_1_x-3.png')).toEqual(['b.png', 'b-1.png', 'b-1-2.png', 'acme-j_1_x-3.png', 'acme-j_1_x-3-4.png']);
+		});
+	});
+
 	it('strips base64 blobs from any depth of a body, leaving other values', () => {
 		const blob = makePng(64, 64).toString('base64');
 		expect(looksLikeBase64Blob(blob)).toBe(true);
@@ -317,6 +374,19 @@ describe('parser toolkit', () => {
 			},
 			inlineImages: { 1: 'QUJD' },
 		});
+	});
+
+	it("gives an output the provider's name for its file, when the parser found one", () => {
+		const { result, inlineImages } = parsedRender({
+			provider: 'p',
+			jobId: 'j',
+			status: 'completed',
+			images: [{ url: 'https://x/1.png', fileName: 'one.png' }, { base64: 'QUJD', fileName: 'two.png' }, { base64: 'REVG', fileName: '' }],
+			receivedAt: new Date('2024-01-01T00:00:00Z'),
+			raw: {},
+		});
+		expect(result.outputs).toStrictEqual([{ index: 0, url: 'https://x/1.png', fileName: 'one.png' }, { index: 1, fileName: 'two.png' }, { index: 2 }]);
+		expect(inlineImages).toEqual({ 1: 'QUJD', 2: 'REVG' });
 	});
 });
 

@@ -61,7 +61,7 @@ describe('Deep Image node: Wait for Callback', () => {
 		const waiting = (await runWaiting([{ sku: 'a' }], { waitOptions: { timeout: 1 } })).assertStatus('waiting');
 		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
 		const [job] = [...world.sim.jobs.values()];
-		expect(done.json('Deep Image')[0]).toMatchObject({ jobId: job.id, sku: 'a', error: { code: 'WAIT_TIMEOUT', message: expect.stringContaining(job.id) } });
+		expect(done.json('Deep Image')[0]).toMatchObject({ jobId: job.id, sku: 'a', error: { code: 'WAIT_TIMEOUT', message: expect.stringMatching(new RegExp(`${job.id}.*fetch it with Get Result\\.`)) } });
 		expect(world.sim.deliveries).toEqual([]);
 	});
 

@@ -58,7 +58,7 @@ describe('Gepetto node: Wait for Callback', () => {
 		const waiting = (await runWaiting([{ listing: 'a' }], { waitOptions: { timeout: 1 } })).assertStatus('waiting');
 		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
 		const [job] = [...world.sim.jobs.values()];
-		expect(done.json('Gepetto')[0]).toMatchObject({ jobId: job.id, listing: 'a', error: { code: 'WAIT_TIMEOUT', message: expect.stringContaining(job.id) } });
+		expect(done.json('Gepetto')[0]).toMatchObject({ jobId: job.id, listing: 'a', error: { code: 'WAIT_TIMEOUT', message: expect.stringMatching(new RegExp(`${job.id}.*fetch it with Job → Get\\.`)) } });
 		expect(world.sim.deliveries).toEqual([]);
 	});
 

@@ -100,7 +100,12 @@ describe('Gepetto node: Poll, Don’t Wait, Get Job', () => {
 	it('a job still running at the timeout is returned with its id and WAIT_TIMEOUT', async () => {
 		world.sim.setFaults({ stall: true });
 		const result = (await run({ waitOptions: { pollInterval: 1, timeout: 2 } })).assertStatus('success');
-		expect(result.json('Gepetto')[0]).toMatchObject({ jobId: onlyJob().id, status: 'pending', error: { code: 'WAIT_TIMEOUT' } });
+		expect(result.json('Gepetto')[0]).toMatchObject({
+			jobId: onlyJob().id,
+			status: 'pending',
+			// Gepetto's own operation, not RunPod's Get Status.
+			error: { code: 'WAIT_TIMEOUT', message: expect.stringContaining('It goes on at Gepetto: fetch it later with Job → Get, or raise the timeout') },
+		});
 	});
 
 	it('Wait in the Request outlasts a cold boot within its timeout, and a too-short timeout says the request timed out', async () => {

@@ -333,6 +333,38 @@ describe('RunPod Trigger', () => {
 		expect(execution.json('RunPod Trigger')[0]).toMatchObject({ status: 'completed', correlationId: 'from-node', outputs: [{ binaryProperty: 'data' }] });
 	});
 
+	it('names the files of a worker-comfyui job as ComfyUI did (the SaveImage prefix), made safe and unique within the result', async () => {
+		await activate();
+		const workflow = {
+			'5': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 48, batch_size: 2 } },
+			'6': { class_type: 'CLIPTextEncode', inputs: { text: 'a bright living room' } },
+			'9': { class_type: 'SaveImage', inputs: { filename_prefix: 'living room' } },
+		};
+		(
+			await world.host.runWorkflow({
+				nodes: [startNode(), runPodNode({ waitFor: 'none', callbackUrl: trigger.url(), inputType: 'comfyui', comfyWorkflow: JSON.stringify(workflow) })],
+				connections: chain('Start', 'RunPod'),
+				credentials: runPodCredentials(world.sim),
+			})
+		).assertStatus('success');
+		const [delivered] = await trigger.waitForExecutions(1, 5000);
+		const [item] = delivered.assertStatus('success').output('RunPod Trigger');
+		const names = ['living_room_00001_.png', 'living_room_00002_.png'];
+		expect([item.binary?.data?.fileName, item.binary?.data_1?.fileName]).toEqual(names);
+		expect((item.json.outputs as IDataObject[]).map((output) => output.fileName)).toEqual(names);
+
+		// ComfyUI repeats a name it saved in two subfolders; the second file gets its index.
+		const [first, second] = [makePng(8, 8, 1), makePng(8, 8, 2)];
+		const image = (data: Buffer) => ({ filename: 'living room_00001_.png', type: 'base64', data: data.toString('base64') });
+		const body = { id: 'comfy-repeat', status: 'COMPLETED', output: { images: [image(first), image(second)] } };
+		expect((await post(signedUrl('repeat'), body)).status).toBe(200);
+		const [, repeated] = await trigger.waitForExecutions(2);
+		const [repeatedItem] = repeated.assertStatus('success').output('RunPod Trigger');
+		expect((repeatedItem.json.outputs as IDataObject[]).map((output) => output.fileName)).toEqual(['living_room_00001_.png', 'living_room_00001_-1.png']);
+		expect([repeatedItem.binary?.data?.fileName, repeatedItem.binary?.data_1?.fileName]).toEqual(['living_room_00001_.png', 'living_room_00001_-1.png']);
+		expect((await readBinary(repeatedItem.binary!.data_1)).equals(second)).toBe(true);
+	});
+
 	it('with Confirm with API, emits what the API says and refuses jobs the API does not know', async () => {
 		await activate({ confirmWithApi: true });
 		const jobId = await finishedJob();

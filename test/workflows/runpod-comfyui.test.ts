@@ -1,5 +1,5 @@
 import { LoadOptionsContext } from 'n8n-core';
-import type { IDataObject, INodeListSearchResult } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeListSearchResult } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { RunPodApi } from '../../credentials/RunPodApi.credentials';
@@ -12,15 +12,15 @@ import { runPodCredentials, runPodNode, useRunPodWorld } from './runpod-setup';
 
 const world = useRunPodWorld();
 
-/** A text-to-image workflow as ComfyUI's Export (API) writes it, saving `batch` images of 96×64. */
-function textToImageWorkflow(batch = 1): IDataObject {
+/** A text-to-image workflow as ComfyUI's Export (API) writes it, saving `batch` images of 96×64 named `prefix`_00001_.png, .... */
+function textToImageWorkflow(batch = 1, prefix = 'n8n'): IDataObject {
 	return {
 		'4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'flux1-schnell-fp8.safetensors' } },
 		'5': { class_type: 'EmptyLatentImage', inputs: { width: 96, height: 64, batch_size: batch } },
 		'6': { class_type: 'CLIPTextEncode', inputs: { text: 'a bright living room', clip: ['4', 1] } },
 		'3': { class_type: 'KSampler', inputs: { seed: 7, steps: 4, model: ['4', 0], positive: ['6', 0], latent_image: ['5', 0] } },
 		'8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-		'9': { class_type: 'SaveImage', inputs: { filename_prefix: 'n8n', images: ['8', 0] } },
+		'9': { class_type: 'SaveImage', inputs: { filename_prefix: prefix, images: ['8', 0] } },
 	};
 }
 
@@ -186,6 +186,62 @@ describe('RunPod node: ComfyUI Workflow input (worker-comfyui)', () => {
 		expect(item.json).toMatchObject({ status: 'completed', outputs: [{ index: 0, binaryProperty: 'data' }] });
 		expect((item.json.raw as IDataObject).output).toEqual({ status: 'success', message: expect.stringMatching(/^\[base64 image removed/), refresh_worker: false });
 		expect(pngSize(await result.binary('RunPod', 'data'))).toEqual({ width: 96, height: 64 });
+	});
+
+	describe("keeps ComfyUI's file names (the SaveImage prefix the workflow set), made safe", () => {
+		const livingRoom = () => JSON.stringify(textToImageWorkflow(2, 'living room'));
+		const NAMES = ['living_room_00001_.png', 'living_room_00002_.png'];
+		const fileNamesOf = (items: INodeExecutionData[]) => ({
+			binary: items.flatMap((item) => Object.values(item.binary ?? {}).map((file) => file.fileName)),
+			outputs: items.flatMap((item) => (item.json.outputs as IDataObject[]).map((output) => output.fileName)),
+		});
+
+		it('names the binary files and their outputs as ComfyUI named the images', async () => {
+			const result = (await run({ comfyWorkflow: livingRoom() })).assertStatus('success');
+			const [item] = result.output('RunPod');
+			expect(fileNamesOf([item])).toEqual({ binary: NAMES, outputs: NAMES });
+			expect(item.json.outputs).toEqual([
+				expect.objectContaining({ index: 0, binaryProperty: 'data', mimeType: 'image/png' }),
+				expect.objectContaining({ index: 1, binaryProperty: 'data_1', mimeType: 'image/png' }),
+			]);
+			expect(pngSize(await result.binary('RunPod', 'data_1'))).toEqual({ width: 96, height: 64 });
+			// The worker's answer, in raw, still has ComfyUI's own spelling.
+			const images = ((item.json.raw as IDataObject).output as IDataObject).images as IDataObject[];
+			expect(images.map((image) => image.filename)).toEqual(['living room_00001_.png', 'living room_00002_.png']);
+		});
+
+		it('names them so with Simplify on, and with the images downloaded from S3 URLs', async () => {
+			world.sim.config.comfyBucketUpload = true;
+			const result = (await run({ comfyWorkflow: livingRoom(), simplify: true })).assertStatus('success');
+			const [item] = result.output('RunPod');
+			expect(item.json.raw).toBeUndefined();
+			expect(fileNamesOf([item])).toEqual({ binary: NAMES, outputs: NAMES });
+			expect((item.json.outputs as IDataObject[]).map((output) => output.url)).toEqual([
+				expect.stringMatching(/_00001_\.png$/),
+				expect.stringMatching(/_00002_\.png$/),
+			]);
+		});
+
+		it('names them so with One Item per Image', async () => {
+			const result = (await run({ comfyWorkflow: livingRoom(), outputOptions: { onePerImage: true } })).assertStatus('success');
+			const items = result.output('RunPod');
+			expect(items).toHaveLength(2);
+			expect(items.map((item) => item.binary?.data?.fileName)).toEqual(NAMES);
+			expect(fileNamesOf(items)).toEqual({ binary: NAMES, outputs: NAMES });
+		});
+
+		it('names them so when the execution resumes on RunPod’s callback, Simplify on', async () => {
+			const waiting = (await run({ comfyWorkflow: livingRoom(), waitFor: 'callback', simplify: true })).assertStatus('waiting');
+			const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
+			expect(fileNamesOf(done.output('RunPod'))).toEqual({ binary: NAMES, outputs: NAMES });
+		});
+
+		it("keeps the engine's names for the older worker-comfy, which gives no file name", async () => {
+			world.sim.config.worker = 'comfy-legacy';
+			const [item] = (await run({ comfyWorkflow: livingRoom() })).assertStatus('success').output('RunPod');
+			const jobId = item.json.jobId as string;
+			expect(fileNamesOf([item])).toEqual({ binary: [`runPod-${jobId}-0.png`], outputs: [`runPod-${jobId}-0.png`] });
+		});
 	});
 
 	describe('refuses bad input before queueing a job', () => {

@@ -148,7 +148,7 @@ describe('RunPod node: Run with Poll', () => {
 		expect(result.json('RunPod')[0]).toMatchObject({
 			status: 'pending',
 			jobId: expect.any(String),
-			error: { code: 'WAIT_TIMEOUT', message: expect.stringContaining('Get Status') },
+			error: { code: 'WAIT_TIMEOUT', message: expect.stringContaining('It goes on at RunPod: fetch it later with Job → Get Status') },
 		});
 	});
 
@@ -200,6 +200,15 @@ describe('RunPod node: other operations', () => {
 		const result = (await run({ operation: 'stream', jobId: submitted.jobId })).assertStatus('success');
 		expect(result.json('RunPod')[0]).toMatchObject({ jobId: submitted.jobId, status: 'completed' });
 		expect((result.json('RunPod')[0].outputs as IDataObject[]).length).toBe(2);
+	});
+
+	it('Stream of a failed job returns a failed result with RunPod’s error', async () => {
+		const failed = (await run({ inputType: 'raw', rawInput: '{"sim_fail": "boom"}' })).json('RunPod')[0];
+		expect(failed).toMatchObject({ status: 'failed', error: { message: 'boom' } });
+		const result = (await run({ operation: 'stream', jobId: failed.jobId })).assertStatus('success');
+		expect(result.json('RunPod')[0]).toMatchObject({ jobId: failed.jobId, status: 'failed', outputs: [], error: { message: 'boom' } });
+		// The answer of /stream carried it: RunPod's {status, stream, error}.
+		expect(world.sim.requests.map((request) => request.path)).toContain(`/v2/${ENDPOINT_ID}/stream/${failed.jobId as string}`);
 	});
 
 	it('Health and Purge Queue return RunPod’s answers', async () => {

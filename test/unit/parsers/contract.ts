@@ -67,7 +67,11 @@ export function expectRenderResult(parsed: ParsedRender, receivedAt: Date = RECE
 		expect(output.index).toBe(position);
 		expect(output.binaryProperty).toBeUndefined();
 		expect(output.mimeType).toBeUndefined();
-		expect(output.fileName).toBeUndefined();
+		// A parser names a file only with the provider's own name for it; the engine does the rest.
+		if (output.fileName !== undefined) {
+			expect(typeof output.fileName).toBe('string');
+			expect(output.fileName).not.toBe('');
+		}
 		if (output.url !== undefined) expect(typeof output.url).toBe('string');
 		if (output.thumbnailUrl !== undefined) expect(typeof output.thumbnailUrl).toBe('string');
 		// Every output can be turned into a file: by URL, or from the inline base64.

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseA1111Info, parseRunPodJob } from '../../../nodes/RunPod/parser';
+import { parseA1111Info, parseRunPodJob, parseRunPodStream } from '../../../nodes/RunPod/parser';
 import { RenderPayloadError } from '../../../nodes/shared/result';
 import type { ParsedRender } from '../../../nodes/shared/result';
 import {
@@ -28,6 +28,10 @@ const parseFixture = describeFixtures('runpod', {
 	'callback-completed-comfyui-s3.json': (body) => parseRunPodJob(body, RECEIVED_AT),
 	'callback-failed-comfyui.json': (body) => parseRunPodJob(body, RECEIVED_AT),
 	'callback-completed-worker-comfy.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'callback-completed-comfyui-named.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'callback-failed-a1111-oom.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'status-completed-a1111-validation.json': (body) => parseRunPodJob(body, RECEIVED_AT),
+	'stream-failed-not-generator.json': (body) => parseRunPodStream(body, 'test-3f9c2a71-8e4b-4d0a-b6c5-1e2f3a4b5c6d', RECEIVED_AT),
 });
 
 describe('parseRunPodJob', () => {
@@ -85,9 +89,88 @@ describe('parseRunPodJob', () => {
 		expect(result.raw).toEqual(body);
 	});
 
+	describe('A1111 errors (worker-a1111 passes A1111\'s answer through as the job output)', () => {
+		// A1111's modules/api/api.py handle_exception answers {error: type(e).__name__, detail, body,
+		// errors: str(e)}; the RunPod SDK (rp_job.run_job) moves `error` to the job's top level and
+		// FAILs it, the other keys stay in `output`.
+		it('gives a FAILED out-of-memory job A1111\'s own text, the class name as code', () => {
+			const { body, result } = parseFixture('callback-failed-a1111-oom.json');
+			expect(result.status).toBe('failed');
+			expect(result.error).toEqual({
+				message: (body.output as IDataObject).errors,
+				code: 'OutOfMemoryError',
+			});
+			expect(result.error?.message).toMatch(/^CUDA out of memory\. Tried to allocate 9\.00 GiB/);
+			expect(result.raw).toEqual(body);
+		});
+
+		it.each([
+			[
+				'an exception (detail empty, str(e) in errors)',
+				{ error: 'OutOfMemoryError', detail: '', body: '', errors: 'CUDA out of memory. Tried to allocate 2.00 GiB' },
+				{ message: 'CUDA out of memory. Tried to allocate 2.00 GiB', code: 'OutOfMemoryError' },
+			],
+			[
+				'an HTTPException (its detail)',
+				{ error: 'HTTPException', detail: 'Sampler not found', body: '', errors: '404: Sampler not found' },
+				{ message: 'Sampler not found', code: 'HTTPException' },
+			],
+			[
+				'nothing but the class name',
+				{ error: 'RuntimeError', detail: '', body: '', errors: '' },
+				{ message: 'RuntimeError', code: 'RuntimeError' },
+			],
+		])('reads A1111\'s error body as a COMPLETED output: %s', (_label, output, error) => {
+			const result = expectRenderResult(parseRunPodJob({ id: 'a1', status: 'COMPLETED', output }, RECEIVED_AT));
+			expect(result.status).toBe('failed');
+			expect(result.error).toEqual(error);
+		});
+
+		it('reads the community worker\'s failure, A1111\'s body in output.output', () => {
+			// runpod-worker-a1111 (ashleykleynhans): {error: 'A1111 status code: 500', output: response.json()}.
+			const output = { output: { error: 'OutOfMemoryError', detail: '', body: '', errors: 'CUDA out of memory. Tried to allocate 2.00 GiB' } };
+			const result = expectRenderResult(
+				parseRunPodJob({ id: 'a2', status: 'FAILED', error: 'A1111 status code: 500', output }, RECEIVED_AT),
+			);
+			expect(result.error).toEqual({
+				message: 'A1111 status code: 500: CUDA out of memory. Tried to allocate 2.00 GiB',
+				code: 'OutOfMemoryError',
+			});
+		});
+
+		it('fails a COMPLETED job whose output is A1111\'s validation error (FastAPI\'s 422 body)', () => {
+			const { result } = parseFixture('status-completed-a1111-validation.json');
+			expect(result.status).toBe('failed');
+			expect(result.outputs).toEqual([]);
+			expect(result.error).toEqual({
+				message:
+					'A1111 rejected the request: body → steps: value is not a valid integer; body → override_settings → CLIP_stop_at_last_layers: value is not a valid integer',
+				code: 'RequestValidationError',
+			});
+		});
+
+		it('reads list positions in a validation error\'s loc', () => {
+			const output = { detail: [{ loc: ['body', 'init_images', 0], msg: 'str type expected', type: 'type_error.str' }] };
+			const { result } = parseRunPodJob({ id: 'a3', status: 'COMPLETED', output }, RECEIVED_AT);
+			expect(result.error?.message).toBe('A1111 rejected the request: body → init_images → 0: str type expected');
+		});
+
+		it('leaves a FAILED job without A1111\'s body, and images with a detail field, as they were', () => {
+			expect(parseRunPodJob({ id: 'a4', status: 'FAILED', error: 'OutOfMemoryError' }).result.error).toEqual({ message: 'OutOfMemoryError' });
+			for (const output of [
+				{ images: [RED_PNG], detail: [{ loc: ['x'], msg: 'y' }] },
+				{ images: [RED_PNG], detail: 'x', body: '', errors: 'y' },
+			]) {
+				const withImages = parseRunPodJob({ id: 'a5', status: 'COMPLETED', output }).result;
+				expect(withImages.status).toBe('completed');
+				expect(withImages.error).toBeUndefined();
+			}
+		});
+	});
+
 	it('reads a worker-comfyui callback: the base64 image, the input image out of request and raw', () => {
 		const { parsed, result } = parseFixture('callback-completed-comfyui.json');
-		expect(result).toMatchObject({ status: 'completed', outputs: [{ index: 0 }] });
+		expect(result).toMatchObject({ status: 'completed', outputs: [{ index: 0, fileName: 'ComfyUI_00001_.png' }] });
 		expect(parsed.inlineImages).toEqual({ 0: RED_PNG });
 		expect(JSON.stringify(result)).not.toContain(RED_PNG);
 		expect(JSON.stringify(result)).not.toContain(BLUE_PNG);
@@ -97,7 +180,21 @@ describe('parseRunPodJob', () => {
 	it('reads a worker-comfyui callback with an S3 URL', () => {
 		const { parsed, result } = parseFixture('callback-completed-comfyui-s3.json');
 		expect(result.outputs).toEqual([
-			{ index: 0, url: 'https://bucket.s3.eu-central-1.amazonaws.com/0d2b9f41-7c3e-4a18-b6d5-93e0a1f4c2b7-e1/ComfyUI_00001_.png' },
+			{
+				index: 0,
+				url: 'https://bucket.s3.eu-central-1.amazonaws.com/0d2b9f41-7c3e-4a18-b6d5-93e0a1f4c2b7-e1/ComfyUI_00001_.png',
+				fileName: 'ComfyUI_00001_.png',
+			},
+		]);
+		expect(parsed.inlineImages).toEqual({});
+	});
+
+	it("names each output with worker-comfyui's filename, ComfyUI's own name as the parser found it", () => {
+		const { body, parsed, result } = parseFixture('callback-completed-comfyui-named.json');
+		const images = (body.output as IDataObject).images as IDataObject[];
+		expect(result.outputs).toEqual([
+			{ index: 0, url: images[0].data, fileName: 'living room_00001_.png' },
+			{ index: 1, url: images[1].data, fileName: 'living room_00001_.png' },
 		]);
 		expect(parsed.inlineImages).toEqual({});
 	});
@@ -240,7 +337,13 @@ describe('parseRunPodJob', () => {
 						{ filename: 'b.png', type: 's3_url', data: url },
 					],
 				},
-				[{ index: 0 }, { index: 1, url }],
+				[{ index: 0, fileName: 'a.png' }, { index: 1, url, fileName: 'b.png' }],
+				{ 0: RED_PNG },
+			],
+			[
+				'worker-comfyui images, one without a filename, inside a stream chunk',
+				[{ output: { images: [{ type: 'base64', data: RED_PNG }, { filename: ' ', type: 's3_url', data: url }, { filename: 'sub/c.png', type: 's3_url', data: url2 }] } }],
+				[{ index: 0 }, { index: 1, url }, { index: 2, url: url2, fileName: 'sub/c.png' }],
 				{ 0: RED_PNG },
 			],
 			[
@@ -354,6 +457,35 @@ describe('parseRunPodJob', () => {
 		it('does not take inherited names for statuses', () => {
 			expect(() => parseRunPodJob({ id: 'j9', status: 'constructor' })).toThrow(RenderPayloadError);
 		});
+	});
+});
+
+describe('parseRunPodStream', () => {
+	const jobId = 'test-3f9c2a71-8e4b-4d0a-b6c5-1e2f3a4b5c6d';
+
+	it("keeps RunPod's error of a FAILED stream answer (the SDK's local server: handler not a generator)", () => {
+		const { result } = parseFixture('stream-failed-not-generator.json');
+		expect(result).toMatchObject({ jobId, status: 'failed', outputs: [], error: { message: 'Stream not supported, handler must be a generator.' } });
+	});
+
+	it("keeps the error of the cloud's stream answer {status, stream, error}", () => {
+		const result = expectRenderResult(parseRunPodStream({ status: 'FAILED', stream: [], error: 'worker exited with code 137' }, 'job 7', RECEIVED_AT));
+		expect(result).toMatchObject({ jobId: 'job 7', status: 'failed', error: { message: 'worker exited with code 137' } });
+	});
+
+	it('reads the chunks of a running stream, with no error', () => {
+		const url = 'https://cdn.example.com/1.png';
+		const result = expectRenderResult(parseRunPodStream({ status: 'IN_PROGRESS', stream: [{ output: { image_url: url } }] }, 'j8', RECEIVED_AT));
+		expect(result).toMatchObject({ status: 'running', outputs: [{ index: 0, url }] });
+		expect(result.error).toBeUndefined();
+	});
+
+	it('refuses a stream answer that is no object', () => {
+		expectPayloadError(() => parseRunPodStream('FAILED', 'j9'), "RunPod stream answer needs a 'status'; got a string");
+		expectPayloadError(
+			() => parseRunPodStream({ stream: [] }, 'j9'),
+			"RunPod callback or job status needs a string 'id' and a 'status'; got an object with keys: id, status, output",
+		);
 	});
 });
 
