@@ -7,13 +7,15 @@ import type {
 	INodeExecutionData,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { deliveryKeyOf } from './callback-deliveries';
 import type { RenderContext } from './provider';
 import type { ParsedRender, RenderOutput, RenderResult } from './result';
 import { RenderPayloadError } from './result';
 import { isHttpUrl } from './payload';
+import type { RetryPolicy } from './transport';
+import { isRetryable, retryDelayMs } from './transport';
 
 interface FileType {
 	mimeType: string;
@@ -95,8 +97,9 @@ export async function renderItems(
 	);
 	const stored = await storeFiles(context, result, loaded);
 	const deliveryKey = deliveryKeyOf(result.jobId, result.status);
+	const error = result.error ?? imagesNotStoredError(result, stored);
 	const json = (outputs: RenderOutput[]) => {
-		const full: Partial<RenderResult> = { ...result, outputs, deliveryKey };
+		const full: Partial<RenderResult> = { ...result, ...(error ? { error } : {}), outputs, deliveryKey };
 		if (options.simplify) {
 			delete full.raw;
 			delete full.request;
@@ -119,6 +122,25 @@ export async function renderItems(
 		return { ...output, binaryProperty: property };
 	});
 	return [{ json: json(outputs), ...(Object.keys(binary).length ? { binary } : {}) }];
+}
+
+/** The error code of a completed job some of whose images could not be stored. */
+export const IMAGE_NOT_STORED_CODE = 'IMAGE_NOT_STORED';
+
+/**
+ * A completed job whose images did not all become files says so at the top, where a workflow
+ * checking `error` (or routing on it) sees it; each output keeps its own reason and its URL.
+ */
+function imagesNotStoredError(result: RenderResult, stored: StoredOutput[]): RenderResult['error'] {
+	const missing = stored.filter(({ output }) => output.error !== undefined);
+	if (result.status !== 'completed' || missing.length === 0) return undefined;
+	const fetchable = missing.every(({ output }) => output.url !== undefined);
+	return {
+		code: IMAGE_NOT_STORED_CODE,
+		message:
+			`The job completed, but ${missing.length} of ${stored.length} images could not be stored: ${missing[0].output.error}.` +
+			(fetchable ? ' Their URLs are in outputs[].url.' : ''),
+	};
 }
 
 /** An output's bytes: its inline base64 decoded, or its URL downloaded (when asked to). */
@@ -236,18 +258,41 @@ function joinFileName({ stem, extension }: FileNameParts, suffix = ''): string {
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 /** A file at a URL: its bytes and the content type the server declared. */
+/**
+ * Result files sit on a CDN that can hiccup: a 429, a 5xx or a dropped connection is tried again
+ * (about 3.5 s in all) before the image counts as not stored. A GET changes nothing, so repeating
+ * it is safe.
+ */
+const DOWNLOAD_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 5000 };
+
 async function download(context: RenderContext, url: string): Promise<{ bytes: Buffer; declaredMimeType: string }> {
-	const response = (await context.helpers.httpRequest({
-		method: 'GET',
-		url,
-		encoding: 'arraybuffer',
-		returnFullResponse: true,
-		timeout: DOWNLOAD_TIMEOUT_MS,
-	})) as IN8nHttpFullResponse;
-	return {
-		bytes: Buffer.from(response.body as ArrayBuffer),
-		declaredMimeType: String((response.headers as IDataObject)['content-type'] ?? ''),
-	};
+	for (let attempt = 0; ; attempt++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await context.helpers.httpRequest({
+				method: 'GET',
+				url,
+				encoding: 'arraybuffer',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: DOWNLOAD_TIMEOUT_MS,
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			if (attempt >= DOWNLOAD_RETRY_POLICY.maxRetries) throw error;
+			await sleep(retryDelayMs(attempt, DOWNLOAD_RETRY_POLICY));
+			continue;
+		}
+		const { statusCode } = response;
+		if (statusCode >= 200 && statusCode < 300) {
+			return {
+				bytes: Buffer.from(response.body as ArrayBuffer),
+				declaredMimeType: String((response.headers as IDataObject)['content-type'] ?? ''),
+			};
+		}
+		const tries = attempt > 0 ? ` (after ${attempt + 1} tries)` : '';
+		if (!isRetryable(statusCode) || attempt >= DOWNLOAD_RETRY_POLICY.maxRetries) throw new Error(`HTTP ${statusCode}${tries}`);
+		await sleep(retryDelayMs(attempt, DOWNLOAD_RETRY_POLICY, response.headers as IDataObject));
+	}
 }
 
 function fileTypeFromMime(contentType: string): FileType | undefined {

@@ -27,6 +27,8 @@ export interface GepettoSimulatorConfig extends SimulatorSwitches {
 	/** Limit on downloading an input image; longer is an unreachable image. */
 	fetchTimeoutMs: number;
 	bodyLimitBytes: number;
+	/** Fault: the next n downloads of a render's file (`/files/...`) answer 500, as a CDN hiccup would. */
+	failFilesNext: number;
 }
 
 export type GepettoSimulatorOptions = Partial<GepettoSimulatorConfig>;
@@ -44,6 +46,7 @@ export const DEFAULT_CONFIG: GepettoSimulatorConfig = {
 	outputSide: 64,
 	fetchTimeoutMs: 3000,
 	bodyLimitBytes: 1_000_000,
+	failFilesNext: 0,
 };
 
 /** A job as tests see it. */

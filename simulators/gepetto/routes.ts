@@ -74,6 +74,10 @@ export function gepettoRoutes(config: GepettoSimulatorConfig, jobs: GepettoJobs)
 			auth: false,
 			faults: false,
 			handle: (call) => {
+				if (config.failFilesNext > 0) {
+					config.failFilesNext -= 1;
+					throw new SimulatorError(500, 'The file server had a hiccup');
+				}
 				const jobId = call.params.file.replace(/\.png$/, '');
 				const job = jobs.get(jobId, Date.now());
 				if (job?.final?.status !== 'success') throw new SimulatorError(404, 'No such file');

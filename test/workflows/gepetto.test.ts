@@ -215,3 +215,32 @@ describe('Gepetto node: bad input gets a clear error and loses nothing', () => {
 		expect(statuses).toEqual([200, 200, 200, 429]);
 	});
 });
+
+describe('Gepetto node: a render whose file cannot be fetched loses nothing and says so', () => {
+	const fileCalls = () => world.sim.requests.filter((request) => request.route === 'files').map((request) => request.status);
+
+	it('outlasts a file server that answers 500 twice: the image arrives on the third try', async () => {
+		world.sim.setFaults({ failFilesNext: 2 });
+		const result = (await run({})).assertStatus('success');
+		const [item] = result.output('Gepetto');
+		expect(item.json).toMatchObject({ status: 'completed', outputs: [{ binaryProperty: 'data', mimeType: 'image/png' }] });
+		expect(item.json.error).toBeUndefined();
+		expect((await result.binary('Gepetto', 'data')).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+		expect(fileCalls()).toEqual([500, 500, 200]);
+	});
+
+	it('a file that stays unreachable: completed with a top-level IMAGE_NOT_STORED error, the URL kept, no binary', async () => {
+		world.sim.setFaults({ failFilesNext: 100 });
+		const result = (await run({})).assertStatus('success');
+		const [item] = result.output('Gepetto');
+		const job = onlyJob();
+		expect(item.json).toMatchObject({
+			jobId: job.id,
+			status: 'completed',
+			error: { code: 'IMAGE_NOT_STORED', message: 'The job completed, but 1 of 1 images could not be stored: Download failed: HTTP 500 (after 4 tries). Their URLs are in outputs[].url.' },
+			outputs: [{ url: job.output, error: 'Download failed: HTTP 500 (after 4 tries)' }],
+		});
+		expect(item.binary).toBeUndefined();
+		expect(fileCalls()).toEqual([500, 500, 500, 500]);
+	});
+});

@@ -411,8 +411,10 @@ describe('RunPod Trigger', () => {
 			const [item] = downloaded.output('RunPod Trigger');
 			expect(item.json.outputs).toEqual([
 				expect.objectContaining({ index: 0, url: `${files.url}/render.png`, binaryProperty: 'data', mimeType: 'image/png' }),
-				expect.objectContaining({ index: 1, url: `${files.url}/gone.png`, error: expect.stringMatching(/Download failed/) }),
+				expect.objectContaining({ index: 1, url: `${files.url}/gone.png`, error: expect.stringMatching(/Download failed: HTTP 404/) }),
 			]);
+			// A 404 is not tried again; the item says at the top that an image is missing.
+			expect(item.json.error).toEqual({ code: 'IMAGE_NOT_STORED', message: expect.stringContaining('1 of 2 images could not be stored') });
 			expect((await readBinary(item.binary!.data)).equals(png)).toBe(true);
 			await trigger.deactivate();
 
