@@ -149,7 +149,9 @@ async function installN8n(version, dir, marker) {
 	});
 	await withHeartbeat(`npm install n8n@${version}`, install, async () => {
 		const [{ manifests, tarballs }, bytes] = await Promise.all([npmFetches(logFile), folderSize(path.join(dir, 'node_modules'))]);
-		if (!tarballs) return `resolving the dependency tree (${manifests} package manifests fetched)`;
+		// npm logs only what it fetches: packages it takes from its own cache show as disk use alone.
+		if (!tarballs && !bytes) return `resolving the dependency tree (${manifests} package manifests fetched)`;
+		if (!tarballs) return `unpacking packages from npm's cache: ${megabytes(bytes)} of ~${megabytes(N8N_INSTALL_BYTES)} on disk`;
 		return `${tarballs} packages downloaded, ${megabytes(bytes)} of ~${megabytes(N8N_INSTALL_BYTES)} on disk`;
 	});
 	// sqlite3 (the default database) has no usable binary without its install script: compile it
