@@ -267,7 +267,8 @@ const DOWNLOAD_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, ma
 
 async function download(context: RenderContext, url: string): Promise<{ bytes: Buffer; declaredMimeType: string }> {
 	for (let attempt = 0; ; attempt++) {
-		let response: IN8nHttpFullResponse;
+		let response: IN8nHttpFullResponse | undefined;
+		let failure = '';
 		try {
 			response = (await context.helpers.httpRequest({
 				method: 'GET',
@@ -278,7 +279,13 @@ async function download(context: RenderContext, url: string): Promise<{ bytes: B
 				timeout: DOWNLOAD_TIMEOUT_MS,
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
-			if (attempt >= DOWNLOAD_RETRY_POLICY.maxRetries) throw error;
+			failure = (error as Error).message;
+		}
+		if (response === undefined) {
+			// No answer (a dropped connection, a timeout): tried again like a 5xx.
+			if (attempt >= DOWNLOAD_RETRY_POLICY.maxRetries) {
+				throw new RenderPayloadError(`Download failed: ${failure}${attempt > 0 ? ` (after ${attempt + 1} tries)` : ''}`);
+			}
 			await sleep(retryDelayMs(attempt, DOWNLOAD_RETRY_POLICY));
 			continue;
 		}
@@ -290,7 +297,9 @@ async function download(context: RenderContext, url: string): Promise<{ bytes: B
 			};
 		}
 		const tries = attempt > 0 ? ` (after ${attempt + 1} tries)` : '';
-		if (!isRetryable(statusCode) || attempt >= DOWNLOAD_RETRY_POLICY.maxRetries) throw new Error(`HTTP ${statusCode}${tries}`);
+		if (!isRetryable(statusCode) || attempt >= DOWNLOAD_RETRY_POLICY.maxRetries) {
+			throw new RenderPayloadError(`Download failed: HTTP ${statusCode}${tries}`);
+		}
 		await sleep(retryDelayMs(attempt, DOWNLOAD_RETRY_POLICY, response.headers as IDataObject));
 	}
 }
