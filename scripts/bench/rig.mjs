@@ -76,7 +76,7 @@ export async function startRemoteSimulator(options = {}, { log = () => {} } = {}
  * options. `env` goes to n8n. Returns {n8n, client, sim, credential, signingKey, userFolder,
  * createWorkflow, restartN8n, stop}.
  */
-export async function startRig({ version = DEFAULT_N8N_VERSION, simulator = {}, env = {}, build = true, log = () => {} } = {}) {
+export async function startRig({ version = DEFAULT_N8N_VERSION, simulator = {}, env = {}, build = 'auto', log = () => {} } = {}) {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `render-hooks-rig-${version}-`));
 	const stops = [];
 	const stop = async () => {

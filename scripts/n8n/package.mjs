@@ -19,7 +19,7 @@ import path from 'node:path';
 import { DEFAULT_N8N_VERSION, REPO_ROOT, devDir } from './paths.mjs';
 import { MINUTE, runCommand, withLock } from './commands.mjs';
 import { runtimeEnv } from './install.mjs';
-import { listPackages, packPackage } from '../packages.mjs';
+import { GENERATED, listPackages, packPackage } from '../packages.mjs';
 
 export function nodesDir(userFolder) {
 	return path.join(userFolder, '.n8n', 'nodes');
@@ -36,16 +36,47 @@ export async function buildRepo({ logFile = path.join(devDir(), 'logs', 'build.l
 	await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT, logFile, timeoutMs: 5 * MINUTE });
 }
 
+/** What `npm run build` reads: a change to any of these makes the built packages stale. */
+const BUILD_INPUTS = ['nodes', 'credentials', 'packages', 'index.ts', 'tsconfig.json', 'tsconfig.build.json', 'gulpfile.js', 'LICENSE', 'package.json'];
+
+function newestMtimeMs(target, skip = () => false) {
+	const stat = fs.statSync(target, { throwIfNoEntry: false });
+	if (!stat) return 0;
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	return fs.readdirSync(target, { withFileTypes: true })
+		.filter((entry) => !skip(path.join(target, entry.name)))
+		.reduce((newest, entry) => Math.max(newest, newestMtimeMs(path.join(target, entry.name), skip)), 0);
+}
+
 /**
- * Build (unless `build` is false) and `npm pack` every provider package into .n8n-dev/pack/, once
- * at a time: parallel callers would overwrite each other's dist/ and tarballs.
- * Returns {<package name>: <tarball path>}.
+ * Why the built packages are out of date, or '' when every package's dist/ (and the dev tree's
+ * registry in dist/) is newer than everything the build reads. The packages' own generated
+ * folders are outputs, not inputs.
  */
-export function buildAndPack({ build = true, log = () => {}, destination = path.join(devDir(), 'pack') } = {}) {
+export function staleBuildReason() {
+	const outputs = [path.join(REPO_ROOT, 'dist', 'nodes', 'registry.js'), ...listPackages().map((pkg) => path.join(pkg.dir, 'dist', 'package.json'))];
+	const missing = outputs.find((file) => !fs.existsSync(file));
+	if (missing) return `${path.relative(REPO_ROOT, missing)} does not exist`;
+	const generated = new Set(listPackages().flatMap((pkg) => GENERATED.map((name) => path.join(pkg.dir, name))));
+	const newestInput = Math.max(...BUILD_INPUTS.map((input) => newestMtimeMs(path.join(REPO_ROOT, input), (file) => generated.has(file))));
+	const oldestOutput = Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs));
+	return newestInput > oldestOutput ? 'a source changed since the last build' : '';
+}
+
+/**
+ * Build and `npm pack` every provider package into .n8n-dev/pack/, once at a time: parallel
+ * callers would overwrite each other's dist/ and tarballs. `build`: true always builds, false
+ * never, 'auto' (the default) when `staleBuildReason` finds the build out of date, so the suites
+ * of one run do not each build the same tree again. Returns {<package name>: <tarball path>}.
+ */
+export function buildAndPack({ build = 'auto', log = () => {}, destination = path.join(devDir(), 'pack') } = {}) {
 	return withLock(path.join(devDir(), 'pack.lock'), async () => {
-		if (build) {
-			log('building the packages (tsc, then n8n-node build in each packages/<name>/)');
+		const reason = build === 'auto' ? staleBuildReason() : build ? 'asked to' : '';
+		if (reason) {
+			log(`building the packages (${reason}): tsc, then n8n-node build in each packages/<name>/`);
 			await buildRepo();
+		} else if (build === 'auto') {
+			log('the packages are built and up to date');
 		}
 		log('packing them (npm pack in each package folder)');
 		return Object.fromEntries(listPackages().map((pkg) => [pkg.name, packPackage(pkg, destination)]));
@@ -57,7 +88,7 @@ export function buildAndPack({ build = true, log = () => {}, destination = path.
  * by default, or those named in `packageNames`. Builds and packs first unless `tarballs`
  * ({name: path}) are given. Returns [{packageName, version, packageDir, tarball}].
  */
-export async function installPackagesIntoN8n({ userFolder, version = DEFAULT_N8N_VERSION, packageNames, tarballs, build = true, log = () => {} } = {}) {
+export async function installPackagesIntoN8n({ userFolder, version = DEFAULT_N8N_VERSION, packageNames, tarballs, build = 'auto', log = () => {} } = {}) {
 	tarballs ??= await buildAndPack({ build, log });
 	const wanted = packageNames ?? Object.keys(tarballs);
 	const installed = [];

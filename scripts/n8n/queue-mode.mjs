@@ -42,14 +42,14 @@ const ROLES = {
 
 /**
  * Starts the whole set; see the module comment. `dir` holds everything (services' data, the user
- * folder, logs). `build: false` reuses dist/ as it is. Returns the set's handle.
+ * folder, logs). `build`: 'auto' (default) builds when a source changed since the last build, false reuses dist/ as it is. Returns the set's handle.
  */
 export async function startQueueMode({
 	dir,
 	version = DEFAULT_N8N_VERSION,
 	webhookProcessors = 2,
 	workers = 2,
-	build = true,
+	build = 'auto',
 	env = {},
 	log = defaultLog,
 } = {}) {
