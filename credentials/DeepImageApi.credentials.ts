@@ -39,6 +39,14 @@ export class DeepImageApi implements ICredentialType {
 			default: '',
 			description: 'Optional. Signs the callback URLs the Deep Image node hands out, so the Deep Image Trigger accepts only those. When empty, a key derived from the API key is used; set one to keep callback URLs valid when you rotate the API key.',
 		},
+		{
+			displayName: 'Webhook Token',
+			name: 'webhookToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Only for Deep Image’s account-wide webhook (Deep Image Trigger, Callback URL From: Account-Wide Webhook): a secret of your choice, appended as ?token= to the URL you give Deep Image’s support. Kept apart from the Webhook Secret, so that URL cannot be used to sign per-job URLs.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -12,6 +12,7 @@ import { triggerHints } from '../shared/descriptions';
 import {
 	CALLBACK_WEBHOOKS,
 	NO_REMOTE_REGISTRATION,
+	callbackSourceProperties,
 	emitReceivedRenders,
 	receiveCallback,
 	triggerProperties,
@@ -25,9 +26,11 @@ export class DeepImageTrigger implements INodeType {
 		icon: { light: 'file:deepimage.svg', dark: 'file:deepimage.dark.svg' },
 		group: ['trigger'],
 		// Version 2 only spares n8n an expression evaluation per callback (it checks a binaryData
-		// option on version 1 nodes); both versions behave alike.
-		version: [1, 2],
-		defaultVersion: 2,
+		// option on version 1 nodes); both versions behave alike. Version 3 adds Callback URL From:
+		// Deep Image's account-wide webhook with a token, besides the signed per-job URLs (the only
+		// ones versions 1 and 2 accept).
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle: 'On processed image',
 		description: 'Starts the workflow when Deep Image reports a processed image to its webhook',
 		defaults: { name: 'Deep Image Trigger' },
@@ -37,18 +40,18 @@ export class DeepImageTrigger implements INodeType {
 		webhooks: CALLBACK_WEBHOOKS,
 		hints: triggerHints(deepImageProvider),
 		properties: [
-			{
-				displayName:
-					'Copy this trigger’s Production URL into the Callback URL of a Deep Image node (Wait for Result: Don’t Wait) that uses the same credential. The node signs the URL per job (webhooks.complete); callbacks without a valid signature are refused with 401. Deep Image calls back only for completed jobs, echoing the request: send files as multipart, not base64, to keep callbacks small.',
-				name: 'setupNotice',
-				type: 'notice',
-				default: '',
-			},
+			...callbackSourceProperties(deepImageProvider, {
+				since: 3,
+				signedNotice:
+					'Copy this trigger’s Production URL into the Callback URL of a Deep Image node (Wait for Result: Don’t Wait) that uses the same credential. The node signs the URL per job (webhooks.complete); callbacks without a valid signature are refused with 401.',
+				note: 'Deep Image calls back only for completed jobs, echoing the request: send files as multipart, not base64, to keep callbacks small.',
+			}),
 			...triggerProperties('Deep Image'),
 		],
 	};
 
-	// Deep Image takes its webhook URL with each job, so there is nothing to register remotely.
+	// Deep Image takes its webhook URL with each job, or its support sets one on the account: there
+	// is nothing to register remotely.
 	webhookMethods = NO_REMOTE_REGISTRATION;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

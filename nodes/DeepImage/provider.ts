@@ -17,7 +17,17 @@ export const deepImageProvider: RenderProvider = {
 	// The documented limit is on images in progress per account (its number is per plan); more
 	// submits at once only meet 429s sooner.
 	maxParallelSubmits: 5,
-	// `webhooks.complete` travels with each job; /process queues the job with or without it.
-	callbacks: { mode: 'perJob' },
+	// `webhooks.complete` travels with each job; /process queues the job with or without it. Deep
+	// Image's support can also set one webhook on the account, called for every job (see
+	// docs/providers/deep-image-webhooks.md): it carries the credential's Webhook Token, a secret of
+	// its own, so the URL handed to the support cannot sign per-job URLs.
+	callbacks: {
+		mode: 'perJob',
+		accountWideWebhook: {
+			setBy: 'Deep Image’s support (support@deep-image.ai)',
+			tokenField: 'Webhook Token',
+			token: (credentials) => (typeof credentials.webhookToken === 'string' ? credentials.webhookToken : ''),
+		},
+	},
 	callbackSecret: (credentials) => secretOrDerivedFromApiKey(credentials.webhookSecret, credentials.apiKey),
 };

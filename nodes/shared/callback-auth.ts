@@ -103,8 +103,15 @@ export function dashboardCallbackUrl(baseUrl: string, secret: string): string {
 	return url.toString();
 }
 
-/** Checks the token of a dashboard callback's query against the callback secret. */
-export function checkDashboardToken(query: IDataObject, secret: string): { ok: true } | { ok: false; reason: string } {
+/**
+ * Checks the token of a dashboard (or account-wide) callback's query against the callback secret,
+ * in constant time. `secretName` is the credential field the reason names.
+ */
+export function checkDashboardToken(
+	query: IDataObject,
+	secret: string,
+	secretName = 'Webhook Token',
+): { ok: true } | { ok: false; reason: string } {
 	const token = query[TOKEN_PARAM];
 	if (typeof token !== 'string' || !token) {
 		return { ok: false, reason: `The callback URL lacks its '${TOKEN_PARAM}' query parameter: paste the URL the trigger shows, with the token.` };
@@ -112,7 +119,7 @@ export function checkDashboardToken(query: IDataObject, secret: string): { ok: t
 	const expected = Buffer.from(secret, 'utf8');
 	const actual = Buffer.from(token, 'utf8');
 	if (!secret || expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
-		return { ok: false, reason: 'The callback token does not match the Webhook Token of the trigger’s credential.' };
+		return { ok: false, reason: `The callback token does not match the ${secretName} of the trigger’s credential.` };
 	}
 	return { ok: true };
 }

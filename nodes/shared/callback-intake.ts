@@ -1,8 +1,8 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { CallbackExtras } from './callback-auth';
-import { checkCallbackQuery, checkDashboardToken } from './callback-auth';
-import type { RenderProvider } from './provider';
+import type { CallbackCheck, CallbackExtras } from './callback-auth';
+import { REFERENCE_PARAM, SIGNATURE_PARAM, TOKEN_PARAM, checkCallbackQuery, checkDashboardToken } from './callback-auth';
+import type { AccountWideWebhook, RenderProvider } from './provider';
 import type { ParsedRender } from './result';
 import { RenderPayloadError } from './result';
 import { isPlainObject } from './payload';
@@ -67,32 +67,82 @@ export type VerifiedCallback =
 	| { ok: true; parsed: ParsedRender; reference?: string; extras: CallbackExtras }
 	| { ok: false; response: IWebhookResponseData };
 
-/** How long a credential's callback secret is reused for further callbacks in this process. */
+/** How long a credential's callback secrets are reused for further callbacks in this process. */
 const SECRET_REUSE_MS = 30_000;
-const recentSecrets = new Map<string, { secret: string; readAt: number }>();
+
+/** What a callback URL is checked against: the signing (or dashboard) secret, and an account-wide token. */
+interface CallbackSecrets {
+	secret: string;
+	/** The account-wide webhook's token as the user set it ('' when unset), for providers that have one. */
+	accountToken?: string;
+}
+const recentSecrets = new Map<string, { secrets: CallbackSecrets; readAt: number }>();
+
+type UrlCheck = { ok: true } | { ok: false; reason: string };
+
+/**
+ * The URL check of a perJob trigger in token mode (`AccountWideWebhook`): a URL the node signed,
+ * or the account-wide URL with its token. With no token set in the credential every callback is
+ * refused, signed ones too, so the misconfiguration shows at the first callback.
+ */
+function checkSignedOrToken(
+	query: IDataObject,
+	secrets: CallbackSecrets,
+	provider: RenderProvider,
+	accountWide: AccountWideWebhook,
+): { signed?: CallbackCheck; check: UrlCheck } {
+	const field = accountWide.tokenField;
+	if (!secrets.accountToken) {
+		const reason = `The trigger accepts ${provider.displayName}’s account-wide webhook, but its credential has no ${field}: set a ${field} in the credential (a secret of your choice) and give ${accountWide.setBy} the trigger’s Production URL with ?${TOKEN_PARAM}=<that ${field}>.`;
+		return { check: { ok: false, reason } };
+	}
+	const hasToken = query[TOKEN_PARAM] !== undefined;
+	if (query[REFERENCE_PARAM] !== undefined || query[SIGNATURE_PARAM] !== undefined) {
+		// A signed URL may also carry the token (the account-wide URL given to the node as its
+		// Callback URL): its signature, when valid, brings the job's reference.
+		const signed = checkCallbackQuery(query, secrets.secret);
+		if (signed.ok || !hasToken) return { signed, check: signed };
+	}
+	if (!hasToken) {
+		const reason = `The callback URL carries neither '${REFERENCE_PARAM}' and '${SIGNATURE_PARAM}' (a URL the ${provider.displayName} node signed) nor '${TOKEN_PARAM}' (the account-wide webhook URL, with the ${field} of the trigger’s credential).`;
+		return { check: { ok: false, reason } };
+	}
+	return { check: checkDashboardToken(query, secrets.accountToken, field) };
+}
 
 /**
  * The URL's signature (per-job providers) or token. In a webhook, n8n reads and decrypts the
  * credential with a new expression sandbox on each getCredentials call, about 10 ms of CPU per
- * callback, so a secret read in the last 30 s is tried first. A URL it does not verify is checked
+ * callback, so secrets read in the last 30 s are tried first. A URL they do not verify is checked
  * again with the credential read afresh: a changed secret applies at once, and the old one stops
- * being accepted within 30 s.
+ * being accepted within 30 s. `acceptAccountToken`: the trigger's token mode (see
+ * `AccountWideWebhook`).
  */
-async function checkCallbackUrl(context: IWebhookFunctions, provider: RenderProvider, query: IDataObject) {
-	const checkWith = (secret: string) => {
-		const signed = provider.callbacks.mode === 'perJob' ? checkCallbackQuery(query, secret) : undefined;
-		return { signed, check: signed ?? checkDashboardToken(query, secret) };
+async function checkCallbackUrl(
+	context: IWebhookFunctions,
+	provider: RenderProvider,
+	query: IDataObject,
+	acceptAccountToken: boolean,
+) {
+	const { callbacks } = provider;
+	const accountWide = callbacks.mode === 'perJob' && acceptAccountToken ? callbacks.accountWideWebhook : undefined;
+	const checkWith = (secrets: CallbackSecrets): { signed?: CallbackCheck; check: UrlCheck } => {
+		if (accountWide) return checkSignedOrToken(query, secrets, provider, accountWide);
+		const signed = callbacks.mode === 'perJob' ? checkCallbackQuery(query, secrets.secret) : undefined;
+		return { signed, check: signed ?? checkDashboardToken(query, secrets.secret) };
 	};
 	const credentialId = context.getNode().credentials?.[provider.credentialType]?.id;
 	const cacheKey = credentialId ? `${context.getWorkflow().id}:${provider.credentialType}:${credentialId}` : undefined;
 	const recent = cacheKey ? recentSecrets.get(cacheKey) : undefined;
 	if (recent && Date.now() - recent.readAt < SECRET_REUSE_MS) {
-		const outcome = checkWith(recent.secret);
+		const outcome = checkWith(recent.secrets);
 		if (outcome.check.ok) return outcome;
 	}
-	const secret = provider.callbackSecret(await providerCredentials(context, provider.credentialType));
-	if (cacheKey) recentSecrets.set(cacheKey, { secret, readAt: Date.now() });
-	return checkWith(secret);
+	const credentials = await providerCredentials(context, provider.credentialType);
+	const secrets: CallbackSecrets = { secret: provider.callbackSecret(credentials) };
+	if (callbacks.mode === 'perJob' && callbacks.accountWideWebhook) secrets.accountToken = callbacks.accountWideWebhook.token(credentials);
+	if (cacheKey) recentSecrets.set(cacheKey, { secrets, readAt: Date.now() });
+	return checkWith(secrets);
 }
 
 /**
@@ -112,14 +162,17 @@ function refuseBody(context: IWebhookFunctions, provider: RenderProvider, reason
  * The checks every callback passes before it may start anything: the URL's signature or token
  * (401), then a body in the provider's known shape (else `refuseBody`). A known event that is no
  * render result is answered 200 (the provider stops retrying) and goes no further.
+ * `acceptAccountToken`: a trigger in token mode, which also takes the provider's account-wide
+ * webhook URL with its token (see `AccountWideWebhook`).
  */
 export async function verifyCallback(
 	context: IWebhookFunctions,
 	provider: RenderProvider,
+	{ acceptAccountToken = false }: { acceptAccountToken?: boolean } = {},
 ): Promise<VerifiedCallback> {
 	const query = context.getQueryData() as IDataObject;
 	const { callbacks } = provider;
-	const { signed, check } = await checkCallbackUrl(context, provider, query);
+	const { signed, check } = await checkCallbackUrl(context, provider, query, acceptAccountToken);
 	if (!check.ok) return { ok: false, response: rejectCallback(context, 401, check.reason) };
 
 	const read = readCallbackBody(context);

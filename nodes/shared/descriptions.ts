@@ -307,12 +307,31 @@ export function actionNodeHints(provider: RenderProvider): NodeHint[] {
 	];
 }
 
+/** The trigger parameter choosing which callback URLs it accepts (`callbackSourceProperties`). */
+export const CALLBACK_URL_FROM = 'callbackUrlFrom';
+/** Its choices: only URLs the action node signed per job (the default), or also the account-wide URL with its token. */
+export const FROM_SIGNED_NODE_URLS = 'node';
+export const FROM_ACCOUNT_WEBHOOK = 'accountWebhook';
+
 /** The same for a provider's trigger. */
 export function triggerHints(provider: RenderProvider): NodeHint[] {
-	const url = provider.callbacks.mode === 'perJob' ? 'the Production URL' : 'the Production URL you paste into its dashboard';
+	const { callbacks, displayName } = provider;
+	const url = callbacks.mode === 'perJob' ? 'the Production URL' : 'the Production URL you paste into its dashboard';
+	const accountWide = callbacks.mode === 'perJob' ? callbacks.accountWideWebhook : undefined;
 	return [
-		{ message: publicUrlHint(provider.displayName, url), type: 'info', location: 'ndv', whenToDisplay: 'always' },
-		{ message: payloadSizeHint(provider.displayName, 'this trigger'), type: 'info', location: 'ndv', whenToDisplay: 'always' },
+		{ message: publicUrlHint(displayName, url), type: 'info', location: 'ndv', whenToDisplay: 'always' },
+		{ message: payloadSizeHint(displayName, 'this trigger'), type: 'info', location: 'ndv', whenToDisplay: 'always' },
+		...(accountWide
+			? [
+					{
+						message: `With ${displayName}’s account-wide webhook, set a ${accountWide.tokenField} in the credential (every callback is refused with 401 without one) and turn on Confirm with API: the token proves only that the sender knows the URL, not which job it reports.`,
+						type: 'warning' as const,
+						location: 'ndv' as const,
+						whenToDisplay: 'always' as const,
+						displayCondition: `={{ $parameter["${CALLBACK_URL_FROM}"] === "${FROM_ACCOUNT_WEBHOOK}" && !$parameter["confirmWithApi"] }}`,
+					},
+				]
+			: []),
 	];
 }
 

@@ -109,8 +109,30 @@ export type CallbackDelivery =
 			 * engine then hands it a URL that n8n refuses and never routes to any node.
 			 */
 			urlRequiredForBackgroundJobs?: boolean;
+			/**
+			 * The provider can also call one URL set on the account (by its support or in its
+			 * settings) for every job, besides the per-job URL. Its trigger then offers Callback URL
+			 * From (`callbackSourceProperties`): in token mode it also accepts that account-wide URL,
+			 * the trigger's Production URL with `?token=` and the credential's secret (checked like a
+			 * dashboard token), and keeps accepting signed per-job URLs.
+			 */
+			accountWideWebhook?: AccountWideWebhook;
 	  }
 	| { mode: 'dashboard'; correlationId?(parsed: ParsedRender): string | undefined };
+
+/** A perJob provider's account-wide webhook URL: how its trigger's token mode is set up and checked. */
+export interface AccountWideWebhook {
+	/** Who sets the URL on the account, as the trigger's notice names them, e.g. "the vendor's support (support@…)". */
+	setBy: string;
+	/** The display name of the credential field the token is, e.g. "Webhook Secret". */
+	tokenField: string;
+	/**
+	 * That field as the user set it: '' when empty. Never a secret derived from something else (the
+	 * API key): the user must know the token to hand the URL out, so token mode needs it set, and
+	 * with none every callback to a token-mode trigger is refused (401) with a reason saying so.
+	 */
+	token(credentials: ICredentialDataDecryptedObject): string;
+}
 
 /**
  * Everything the engine needs to know of a provider: one object in the provider's folder.

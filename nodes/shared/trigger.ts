@@ -13,7 +13,7 @@ import { attachOptions, renderItems } from './binary';
 import type { AttachedDeliveries } from './callback-deliveries';
 import { deliveryKeyOf, deliveryMemory } from './callback-deliveries';
 import { ACCEPTED_CALLBACK_ANSWER, rejectCallback, respondJson, verifyCallback } from './callback-intake';
-import { outputOptionsProperty } from './descriptions';
+import { CALLBACK_URL_FROM, FROM_ACCOUNT_WEBHOOK, FROM_SIGNED_NODE_URLS, outputOptionsProperty } from './descriptions';
 import type { RenderProvider } from './provider';
 import type { ParsedRender } from './result';
 import { isFinalStatus } from './result';
@@ -73,6 +73,60 @@ export function triggerProperties(providerName: string, forConfirmation: INodePr
 	];
 }
 
+/**
+ * The first parameters of a perJob provider's trigger whose provider also offers an account-wide
+ * webhook (`AccountWideWebhook`): from node version `since` on, Callback URL From and, for each
+ * choice, its set-up notice. `signedNotice` is the trigger's notice for signed URLs, shown as
+ * before in earlier versions (which accept signed URLs only); `note` is appended to both notices.
+ * A provider without an account-wide webhook gets the signed notice alone.
+ */
+export function callbackSourceProperties(
+	provider: RenderProvider,
+	{ since, signedNotice, note = '' }: { since: number; signedNotice: string; note?: string },
+): INodeProperties[] {
+	const notice = (displayName: string, displayOptions?: INodeProperties['displayOptions']): INodeProperties => ({
+		displayName: note ? `${displayName} ${note}` : displayName,
+		name: 'setupNotice',
+		type: 'notice',
+		default: '',
+		...(displayOptions ? { displayOptions } : {}),
+	});
+	const { callbacks, displayName: name } = provider;
+	const accountWide = callbacks.mode === 'perJob' ? callbacks.accountWideWebhook : undefined;
+	if (!accountWide) return [notice(signedNotice)];
+	const { setBy, tokenField } = accountWide;
+	const sinceVersion = { '@version': [{ _cnd: { gte: since } }] };
+	return [
+		notice(signedNotice, { show: { '@version': [{ _cnd: { lt: since } }] } }),
+		{
+			displayName: 'Callback URL From',
+			name: CALLBACK_URL_FROM,
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: `The ${name} Node (Signed per Job)`,
+					value: FROM_SIGNED_NODE_URLS,
+					description: `Only the URLs a ${name} node signed for its jobs (its Callback URL) are accepted`,
+				},
+				{
+					name: `${name}’s Account-Wide Webhook (Token)`,
+					value: FROM_ACCOUNT_WEBHOOK,
+					description: `Also the one URL ${setBy} sets on your account for its jobs, carrying the credential’s ${tokenField} as ?token=. Signed URLs are still accepted.`,
+				},
+			],
+			default: FROM_SIGNED_NODE_URLS,
+			description: `Which URLs ${name} may call this trigger with`,
+			displayOptions: { show: sinceVersion },
+		},
+		notice(signedNotice, { show: sinceVersion, hide: { [CALLBACK_URL_FROM]: [FROM_ACCOUNT_WEBHOOK] } }),
+		notice(
+			`Ask ${setBy} to set this trigger’s <b>Production URL</b> followed by <b>?token=</b> and the credential’s ${tokenField} as your account’s webhook, e.g. https://n8n.example.com/webhook/…/callback?token=YOUR-SECRET. ${name} then calls it for your account’s jobs. The ${tokenField} must be set in the credential (a secret of your choice; the one derived from the API key is not used here): without it every callback is refused with 401. Calls with a missing or wrong token are refused with 401; URLs a ${name} node signed are accepted too. Turn on Confirm with API: the token proves only that the sender knows the URL, not which job it reports.`,
+			{ show: { ...sinceVersion, [CALLBACK_URL_FROM]: [FROM_ACCOUNT_WEBHOOK] } },
+		),
+	];
+}
+
 /** Where the webhook hands the verified render to the trigger's execute(). */
 const RECEIVED_RENDER = 'receivedRender';
 
@@ -90,7 +144,9 @@ export async function receiveCallback(
 	context: IWebhookFunctions,
 	provider: RenderProvider,
 ): Promise<IWebhookResponseData> {
-	const verified = await verifyCallback(context, provider);
+	// Hidden (earlier node versions, providers without an account-wide webhook): the fallback.
+	const from = context.getNodeParameter(CALLBACK_URL_FROM, FROM_SIGNED_NODE_URLS);
+	const verified = await verifyCallback(context, provider, { acceptAccountToken: from === FROM_ACCOUNT_WEBHOOK });
 	if (!verified.ok) return verified.response;
 	let { parsed } = verified;
 

@@ -2,7 +2,8 @@
  * The Deep Image simulator's settings, their defaults and the types its users see. Defaults follow
  * docs/providers.md: `x-api-key` auth (wrong key 404, missing key 403), a limit on images in
  * progress per account (429 TOO_MANY_REQUESTS), credits (NOT_ENOUGH_CREDITS), `process_result`
- * holding the request about 25 s, one `webhooks.complete` callback per completed job.
+ * holding the request about 25 s, one `webhooks.complete` callback per completed job (else one to the
+ * account-wide webhook, when set).
  */
 import { DEFAULT_SWITCHES, type SimulatorHandle, type SimulatorSwitches } from '../base';
 
@@ -23,6 +24,12 @@ export interface DeepImageSimulatorConfig extends SimulatorSwitches {
 	concurrencyLimit: number;
 	/** Credits left; each processed image costs one. */
 	credits: number;
+	/**
+	 * The account-wide webhook Deep Image's support sets on request ('' for none): a completed job
+	 * whose request names no `webhooks.complete` calls it back. Whether Deep Image calls both when
+	 * a request names one too is not documented; the simulator calls the request's only.
+	 */
+	accountWebhook: string;
 	/** How jobs submitted while set end. `failed` jobs answer HTTP 500 and call back nothing. */
 	outcome: DeepImageOutcome;
 	/** Largest output side allowed, in pixels ("Image cannot be upscaled above …"). */
@@ -60,6 +67,7 @@ export const DEFAULT_CONFIG: DeepImageSimulatorConfig = {
 	processResultWaitMs: 25_000,
 	concurrencyLimit: 10,
 	credits: 1000,
+	accountWebhook: '',
 	outcome: 'complete',
 	maxOutputSide: 8000,
 	outputSide: 64,

@@ -1,8 +1,9 @@
 /**
  * Deep Image's jobs on the base's job clock: received → not_started → in_progress → complete (with a
  * result_url) or failed (answered HTTP 500 `{message, status: "failed", job}`). A completed job with
- * `webhooks.complete` gets one callback `{job, data, result_url, results}`; failed jobs send none (no
- * failure callback is documented), and nothing is retried. A deleted result answers 404.
+ * `webhooks.complete` (or, without one, with the account-wide webhook set) gets one callback
+ * `{job, data, result_url, results}`; failed jobs send none (no failure callback is documented),
+ * and nothing is retried. A deleted result answers 404.
  */
 import { randomUUID } from 'crypto';
 import { JobClock, newClockedJob, type CallbackSender, type ClockedJob, type FinalState, type Timers } from '../base';
@@ -122,8 +123,10 @@ export class DeepImageJobs {
 		return this.clock.stored().map((job) => `  job ${job.id} ${job.final?.status ?? 'unfinished'} webhook=${job.webhook ?? 'none'}`);
 	}
 
+	/** To the request's `webhooks.complete`, else to the account-wide webhook as set when the job completes. */
 	private sendCallback(job: DeepImageJob): void {
-		if (!job.webhook || job.final?.status !== 'complete' || this.config.dropWebhooks) return;
-		this.callbacks.send(job.id, job.webhook, { job: job.id, data: job.request, result_url: job.final.resultUrl, results: null });
+		const url = job.webhook ?? (this.config.accountWebhook || undefined);
+		if (!url || job.final?.status !== 'complete' || this.config.dropWebhooks) return;
+		this.callbacks.send(job.id, url, { job: job.id, data: job.request, result_url: job.final.resultUrl, results: null });
 	}
 }

@@ -4,7 +4,7 @@ import { sleep } from 'n8n-workflow';
 
 import { DeepImageTrigger } from '../../nodes/DeepImage/DeepImageTrigger.node';
 import { deepImageProvider } from '../../nodes/DeepImage/provider';
-import { signedCallbackUrl } from '../../nodes/shared/callback-auth';
+import { dashboardCallbackUrl, signedCallbackUrl } from '../../nodes/shared/callback-auth';
 import type { ActiveTrigger } from '../harness';
 import { chain, createNode, startNode } from '../harness';
 import { PNG_SIGNATURE } from '../../simulators/png';
@@ -159,5 +159,168 @@ describe('Deep Image Trigger', () => {
 		const [item] = execution.output('Deep Image Trigger');
 		expect(item.json).toMatchObject({ jobId: submitted.jobId, status: 'completed', correlationId: 'ref-2' });
 		expect((item.json.outputs as IDataObject[])[0].url).toBe(world.sim.jobs.get(submitted.jobId as string)?.resultUrl);
+	});
+});
+
+describe('Deep Image Trigger: Deep Image’s account-wide webhook (version 3, Callback URL From: token)', () => {
+	/** The credential's Webhook Secret (signs per-job URLs) and its Webhook Token (the account-wide URL's), kept apart. */
+	const SIGNING_SECRET = 'signing-secret-1b2c';
+	const WEBHOOK_TOKEN = 'acct-webhook-token-7f3a9c';
+	const TRIGGER = 'Deep Image Trigger';
+	const active: ActiveTrigger[] = [];
+	afterEach(async () => {
+		for (const entry of active.splice(0)) await entry.deactivate();
+	});
+
+	const credentials = (webhookToken = WEBHOOK_TOKEN) => deepImageCredentials(world.sim, { webhookSecret: SIGNING_SECRET, webhookToken });
+
+	/** A trigger with the credential's Webhook Token set (or `webhookToken` as given), token mode unless `parameters` say otherwise. */
+	const activate = async ({ parameters = {}, typeVersion = 3, webhookToken = WEBHOOK_TOKEN }: { parameters?: INodeParameters; typeVersion?: number; webhookToken?: string } = {}) => {
+		const trigger = await world.host.activateTrigger({
+			nodes: [createNode(DeepImageTrigger, { name: TRIGGER, typeVersion, parameters: { callbackUrlFrom: 'accountWebhook', ...parameters } })],
+			connections: {},
+			triggerNode: TRIGGER,
+			credentials: credentials(webhookToken),
+		});
+		active.push(trigger);
+		return trigger;
+	};
+
+	/** A Deep Image job sent with no webhooks.complete (Don't Wait, no Callback URL): it reports to the account's webhook. */
+	const submitWithoutWebhook = async (webhookToken = WEBHOOK_TOKEN) =>
+		(
+			await world.host.runWorkflow({
+				nodes: [startNode(), deepImageNode(world.sim, { waitFor: 'none', preset: 'ecommerce' })],
+				connections: chain('Start', 'Deep Image'),
+				credentials: credentials(webhookToken),
+			})
+		).assertStatus('success').json('Deep Image')[0];
+
+	/** The simulator's first delivery once answered, refused or not (waitForDeliveries counts accepted ones only). */
+	const firstAnsweredDelivery = async () => {
+		for (let waited = 0; waited < 5000; waited += 50) {
+			const [delivery] = world.sim.deliveries;
+			if (delivery?.statusCode !== undefined) return delivery;
+			await sleep(50);
+		}
+		throw new Error('Deep Image’s simulator delivered no callback');
+	};
+
+	const forged = { job: 'forged-job', data: {}, result_url: 'https://evil.example/x.png', results: null };
+
+	it('emits the callback Deep Image posts to the account-wide webhook, the Production URL with ?token=<Webhook Token>', async () => {
+		const trigger = await activate();
+		world.sim.setFaults({ accountWebhook: dashboardCallbackUrl(trigger.url(), WEBHOOK_TOKEN) });
+		const submitted = await submitWithoutWebhook();
+		expect(world.sim.jobs.get(submitted.jobId as string)?.webhook).toBeUndefined();
+
+		const [execution] = await trigger.waitForExecutions(1);
+		const [item] = execution.assertStatus('success').output(TRIGGER);
+		expect(item.json).toMatchObject({
+			provider: 'deepImage',
+			jobId: submitted.jobId,
+			status: 'completed',
+			request: { url: world.sim.sampleUrl(), preset: 'ecommerce' },
+			outputs: [{ binaryProperty: 'data', mimeType: 'image/png', url: world.sim.jobs.get(submitted.jobId as string)?.resultUrl }],
+		});
+		// The account-wide URL names no job of the node's: there is no reference to report.
+		expect(item.json.correlationId).toBeUndefined();
+		expect((await execution.binary(TRIGGER, 'data')).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+		const [delivery] = await world.sim.waitForDeliveries(1);
+		expect([delivery.statusCode, new URL(delivery.url).searchParams.get('token')]).toEqual([200, WEBHOOK_TOKEN]);
+	});
+
+	it('refuses a missing or wrong token 401 with the reason, and emits nothing', async () => {
+		const trigger = await activate();
+		const missing = await post(trigger.url(), forged);
+		expect([missing.status, missing.data.error]).toEqual([401, expect.stringMatching(/neither 'ref' and 'sig' .* nor 'token'/)]);
+		// The Webhook Secret is no token: the URL given to the support cannot sign per-job URLs, nor the other way round.
+		const wrongTokens = ['guessed', WEBHOOK_TOKEN.replace(/.$/, 'x'), SIGNING_SECRET, ''];
+		for (const token of wrongTokens) {
+			const answer = await post(`${trigger.url()}?token=${token}`, forged);
+			expect([token, answer.status, answer.data.error]).toEqual([token, 401, expect.stringMatching(/token does not match the Webhook Token|lacks its 'token'/)]);
+		}
+
+		// Deep Image's webhook set with an old token: its delivery is refused (Deep Image documents no retries).
+		world.sim.setFaults({ accountWebhook: dashboardCallbackUrl(trigger.url(), 'old-secret') });
+		await submitWithoutWebhook();
+		expect((await firstAnsweredDelivery()).statusCode).toBe(401);
+		await sleep(200);
+		expect(trigger.executions()).toHaveLength(0);
+		// The right token on the same trigger passes the URL check.
+		expect((await post(dashboardCallbackUrl(trigger.url(), WEBHOOK_TOKEN), { hello: 'world' })).status).toBe(400);
+	});
+
+	it('with no Webhook Token in the credential, refuses every callback 401 saying to set one, signed URLs too', async () => {
+		const trigger = await activate({ webhookToken: '' });
+		// The secret the node signs with when none is set: derived from the API key.
+		const derived = deepImageProvider.callbackSecret(deepImageCredentials(world.sim).deepImageApi);
+		const signing = deepImageProvider.callbackSecret(credentials('').deepImageApi);
+		const urls = [
+			trigger.url(),
+			dashboardCallbackUrl(trigger.url(), derived),
+			dashboardCallbackUrl(trigger.url(), 'anything'),
+			signedCallbackUrl(trigger.url(), derived, 'ref-1'),
+			signedCallbackUrl(trigger.url(), signing, 'ref-2'),
+		];
+		for (const url of urls) {
+			const answer = await post(url, forged);
+			expect([answer.status, answer.data.error]).toEqual([401, expect.stringMatching(/credential has no Webhook Token: set a Webhook Token in the credential/)]);
+		}
+		world.sim.setFaults({ accountWebhook: dashboardCallbackUrl(trigger.url(), 'anything') });
+		await submitWithoutWebhook('');
+		expect((await firstAnsweredDelivery()).statusCode).toBe(401);
+		await sleep(200);
+		expect(trigger.executions()).toHaveLength(0);
+	});
+
+	it('keeps accepting URLs the Deep Image node signed: both webhooks feed one trigger', async () => {
+		const trigger = await activate();
+		world.sim.setFaults({ accountWebhook: dashboardCallbackUrl(trigger.url(), WEBHOOK_TOKEN) });
+		const signedJob = (
+			await world.host.runWorkflow({
+				nodes: [startNode(), deepImageNode(world.sim, { waitFor: 'none', callbackUrl: trigger.url(), correlationId: 'order-7' })],
+				connections: chain('Start', 'Deep Image'),
+				credentials: credentials(),
+			})
+		).assertStatus('success').json('Deep Image')[0];
+		const accountJob = await submitWithoutWebhook();
+
+		const executions = await trigger.waitForExecutions(2);
+		const emitted = executions.map((execution) => execution.assertStatus('success').json(TRIGGER)[0]);
+		expect(emitted.map((item) => [item.jobId, item.correlationId]).sort()).toEqual(
+			[
+				[signedJob.jobId, 'order-7'],
+				[accountJob.jobId, undefined],
+			].sort(),
+		);
+		const deliveries = await world.sim.waitForDeliveries(2);
+		expect(deliveries.map((delivery) => new URL(delivery.url).searchParams.has('sig')).sort()).toEqual([false, true]);
+	});
+
+	it('with Confirm with API, a forged body carrying the right token is refused 422', async () => {
+		const trigger = await activate({ parameters: { confirmWithApi: true } });
+		const answer = await post(dashboardCallbackUrl(trigger.url(), WEBHOOK_TOKEN), { ...forged, job: 'no-such-job' });
+		expect([answer.status, answer.data.error]).toEqual([422, expect.stringMatching(/could not confirm job "no-such-job".*Job not found/)]);
+		expect(trigger.executions()).toHaveLength(0);
+	});
+
+	it('version 2 (signed URLs only) refuses the token URL that version 3 in token mode accepts, even with Callback URL From saved', async () => {
+		const current = await activate();
+		const saved = await activate({ typeVersion: 2 });
+		const body = (job: string) => ({ job, data: {}, result_url: world.sim.sampleUrl(), results: null });
+		const accepted = await post(dashboardCallbackUrl(current.url(), WEBHOOK_TOKEN), body('job-v3'));
+		expect(accepted.status).toBe(200);
+		const refused = await post(dashboardCallbackUrl(saved.url(), WEBHOOK_TOKEN), body('job-v2'));
+		expect([refused.status, refused.data.error]).toEqual([401, expect.stringMatching(/lacks its 'ref' and 'sig'/)]);
+
+		// Deep Image's account-wide webhook pointed at the version 2 trigger: refused too.
+		world.sim.setFaults({ accountWebhook: dashboardCallbackUrl(saved.url(), WEBHOOK_TOKEN) });
+		await submitWithoutWebhook();
+		expect((await firstAnsweredDelivery()).statusCode).toBe(401);
+		// A signed URL still works there.
+		expect((await post(signedCallbackUrl(saved.url(), SIGNING_SECRET, 'ref-2'), body('job-v2'))).status).toBe(200);
+		expect((await saved.waitForExecutions(1))[0].json(TRIGGER)[0]).toMatchObject({ jobId: 'job-v2', correlationId: 'ref-2' });
+		expect((await current.waitForExecutions(1))[0].json(TRIGGER)[0]).toMatchObject({ jobId: 'job-v3' });
 	});
 });
