@@ -25,9 +25,10 @@ export class AiHomeDesignTrigger implements INodeType {
 		icon: { light: 'file:aihomedesign.svg', dark: 'file:aihomedesign.dark.svg' },
 		group: ['trigger'],
 		// Version 2 only spares n8n an expression evaluation per callback (it checks a binaryData
-		// option on version 1 nodes); both versions behave alike.
-		version: [1, 2],
-		defaultVersion: 2,
+		// option on version 1 nodes); both versions behave alike. Version 3 confirms each callback
+		// with the API by default (Confirm with API).
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle: 'On process completed',
 		description: 'Starts the workflow when AI Home Design posts a finished process to the webhook URL of its dashboard',
 		defaults: { name: 'AI Home Design Trigger' },
@@ -44,7 +45,7 @@ export class AiHomeDesignTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			...triggerProperties('AI Home Design'),
+			...triggerProperties('AI Home Design', { confirmedSince: 3 }),
 		],
 	};
 

@@ -29,8 +29,9 @@ export class DeepImageTrigger implements INodeType {
 		// option on version 1 nodes); both versions behave alike. Version 3 adds Callback URL From:
 		// Deep Image's account-wide webhook with a token, besides the signed per-job URLs (the only
 		// ones versions 1 and 2 accept).
-		version: [1, 2, 3],
-		defaultVersion: 3,
+		// Version 4 confirms each callback with the API by default (Confirm with API).
+		version: [1, 2, 3, 4],
+		defaultVersion: 4,
 		subtitle: 'On processed image',
 		description: 'Starts the workflow when Deep Image reports a processed image to its webhook',
 		defaults: { name: 'Deep Image Trigger' },
@@ -46,7 +47,7 @@ export class DeepImageTrigger implements INodeType {
 					'Copy this trigger’s Production URL into the Callback URL of a Deep Image node (Wait for Result: Don’t Wait) that uses the same credential. The node signs the URL per job (webhooks.complete); callbacks without a valid signature are refused with 401.',
 				note: 'Deep Image calls back only for completed jobs, echoing the request: send files as multipart, not base64, to keep callbacks small.',
 			}),
-			...triggerProperties('Deep Image'),
+			...triggerProperties('Deep Image', { confirmedSince: 4 }),
 		],
 	};
 

@@ -25,9 +25,10 @@ export class GepettoTrigger implements INodeType {
 		icon: { light: 'file:gepetto.svg', dark: 'file:gepetto.dark.svg' },
 		group: ['trigger'],
 		// Version 2 only spares n8n an expression evaluation per callback (it checks a binaryData
-		// option on version 1 nodes); both versions behave alike.
-		version: [1, 2],
-		defaultVersion: 2,
+		// option on version 1 nodes); both versions behave alike. Version 3 confirms each callback
+		// with the API by default (Confirm with API).
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle: 'On render result',
 		description: 'Starts the workflow when Gepetto sends a finished render to its webhook',
 		defaults: { name: 'Gepetto Trigger' },
@@ -44,7 +45,7 @@ export class GepettoTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			...triggerProperties('Gepetto'),
+			...triggerProperties('Gepetto', { confirmedSince: 3 }),
 		],
 	};
 

@@ -29,8 +29,9 @@ export class RunPodTrigger implements INodeType {
 		// Version 2 only spares n8n an expression evaluation per callback (it checks a binaryData
 		// option on version 1 nodes). Version 3 picks the endpoint with a resource locator, shown
 		// only for Confirm with API, the one thing that needs it.
-		version: [1, 2, 3],
-		defaultVersion: 3,
+		// Version 4 confirms each callback with the API by default (Confirm with API).
+		version: [1, 2, 3, 4],
+		defaultVersion: 4,
 		subtitle: 'On job result',
 		description: 'Starts the workflow when a RunPod Serverless job reports its result',
 		defaults: { name: 'RunPod Trigger' },
@@ -56,12 +57,15 @@ export class RunPodTrigger implements INodeType {
 				description: 'Your serverless endpoint. Needed only for Confirm with API, which asks it for the job.',
 				displayOptions: { show: { '@version': [1, 2] } },
 			},
-			...triggerProperties('RunPod', [
-				endpointLocator({
-					description: 'The serverless endpoint Confirm with API asks for the job',
-					displayOptions: { show: { '@version': [3], confirmWithApi: [true] } },
-				}),
-			]),
+			...triggerProperties('RunPod', {
+				confirmedSince: 4,
+				forConfirmation: [
+					endpointLocator({
+						description: 'The serverless endpoint Confirm with API asks for the job',
+						displayOptions: { show: { '@version': [{ _cnd: { gte: 3 } }], confirmWithApi: [true] } },
+					}),
+				],
+			}),
 		],
 	};
 

@@ -86,6 +86,31 @@ export function parseRunPodStream(answer: unknown, jobId: string, receivedAt?: D
 	);
 }
 
+/**
+ * A RunPod webhook body. RunPod's SDK local test server (`--rp_serve_api`, what RunPod tells worker
+ * developers to test with) posts only the handler's result: `{output}`, or `[{output}, ...]` after
+ * /stream, with no id and no status, and nothing for a failed job (runpod-python,
+ * serverless/modules/rp_fastapi.py `_send_webhook`). Where the URL says which job it was issued for
+ * (`expectedJobId`: Wait for Callback), such a body is that job's COMPLETED result; elsewhere the
+ * job is unknown and the body is refused with the reason.
+ */
+export function parseRunPodCallback(body: unknown, receivedAt: Date = new Date(), expectedJobId?: string): ParsedRender {
+	if (!isLocalTestServerBody(body)) return parseRunPodJob(body, receivedAt);
+	if (!expectedJobId) {
+		throw unexpectedBody(
+			"RunPod callback has no 'id' and 'status', only 'output', as RunPod's local test server (--rp_serve_api) sends it: this URL does not say which job it reports. Test locally with the RunPod node's Wait for Callback, whose URL names the job, or with a deployed endpoint",
+			body,
+		);
+	}
+	const output = Array.isArray(body) ? body : (body as IDataObject).output;
+	return parseRunPodJob({ id: expectedJobId, status: 'COMPLETED', output }, receivedAt);
+}
+
+function isLocalTestServerBody(body: unknown): boolean {
+	if (Array.isArray(body)) return body.length > 0 && body.every((chunk) => isPlainObject(chunk) && 'output' in chunk);
+	return isPlainObject(body) && 'output' in body && body.id === undefined && body.status === undefined;
+}
+
 function runPodTimings(body: IDataObject): { queueMs?: number; runMs?: number } | undefined {
 	const queueMs = toMilliseconds(body.delayTime);
 	const runMs = toMilliseconds(body.executionTime);

@@ -2,7 +2,7 @@ import { secretOrDerivedFromApiKey } from '../shared/callback-auth';
 import type { RenderProvider } from '../shared/provider';
 import { RUNPOD_CREDENTIAL, callRunPod } from './api';
 import { RUNPOD_OPERATIONS, RUNPOD_RESOURCES } from './operations';
-import { RUNPOD_PROVIDER, parseRunPodJob } from './parser';
+import { RUNPOD_PROVIDER, parseRunPodCallback, parseRunPodJob } from './parser';
 
 export const runPodProvider: RenderProvider = {
 	id: RUNPOD_PROVIDER,
@@ -10,7 +10,7 @@ export const runPodProvider: RenderProvider = {
 	credentialType: RUNPOD_CREDENTIAL,
 	operations: RUNPOD_OPERATIONS,
 	resources: RUNPOD_RESOURCES,
-	parseCallback: parseRunPodJob,
+	parseCallback: parseRunPodCallback,
 	async fetchJob(context, jobId, itemIndex) {
 		const body = await callRunPod(context, { method: 'GET', path: `/status/${encodeURIComponent(jobId)}` }, itemIndex);
 		return parseRunPodJob(body);

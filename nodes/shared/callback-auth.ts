@@ -35,9 +35,11 @@ export function newReference(): string {
 
 /**
  * Extra query parameters a callback URL may carry; the signature covers them too, so a caller
- * cannot add, drop or change them.
+ * cannot add, drop or change them. `item`: the input item whose job the URL was issued for (Wait
+ * for Callback, where the waiting execution keeps each item's job). `exp`: when the URL stops being
+ * accepted, in Unix seconds (URLs handed to a trigger).
  */
-export const SIGNED_EXTRA_PARAMS = ['member', 'batch'] as const;
+export const SIGNED_EXTRA_PARAMS = ['item', 'exp'] as const;
 export type CallbackExtras = Partial<Record<(typeof SIGNED_EXTRA_PARAMS)[number], string>>;
 
 /** What is signed: the reference, then each extra present, in a fixed order. */
@@ -69,8 +71,8 @@ export type CallbackCheck =
 	| { ok: true; reference: string; extras: CallbackExtras }
 	| { ok: false; reason: string };
 
-/** Checks the `ref`, extras and `sig` of an incoming callback's query. */
-export function checkCallbackQuery(query: IDataObject, key: string): CallbackCheck {
+/** Checks the `ref`, extras and `sig` of an incoming callback's query, and its expiry. */
+export function checkCallbackQuery(query: IDataObject, key: string, now = Date.now()): CallbackCheck {
 	const reference = query[REFERENCE_PARAM];
 	const signature = query[SIGNATURE_PARAM];
 	if (typeof reference !== 'string' || !reference || typeof signature !== 'string' || !signature) {
@@ -88,6 +90,13 @@ export function checkCallbackQuery(query: IDataObject, key: string): CallbackChe
 		return {
 			ok: false,
 			reason: 'The callback signature does not match: the URL was altered or signed with another credential.',
+		};
+	}
+	if (extras.exp !== undefined && !(Number(extras.exp) * 1000 > now)) {
+		const expiredAt = Number.isFinite(Number(extras.exp)) ? new Date(Number(extras.exp) * 1000).toISOString() : extras.exp;
+		return {
+			ok: false,
+			reason: `The callback URL expired at ${expiredAt}: the node that submitted the job sets how long its URLs are accepted (Submit Options → Callback URL Valid For). Fetch the job's result from the API instead.`,
 		};
 	}
 	return { ok: true, reference, extras };

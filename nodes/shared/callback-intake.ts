@@ -163,12 +163,16 @@ function refuseBody(context: IWebhookFunctions, provider: RenderProvider, reason
  * (401), then a body in the provider's known shape (else `refuseBody`). A known event that is no
  * render result is answered 200 (the provider stops retrying) and goes no further.
  * `acceptAccountToken`: a trigger in token mode, which also takes the provider's account-wide
- * webhook URL with its token (see `AccountWideWebhook`).
+ * webhook URL with its token (see `AccountWideWebhook`). `expectedJobId`: the job a signed URL
+ * was issued for, where the node knows it, handed to the parser.
  */
 export async function verifyCallback(
 	context: IWebhookFunctions,
 	provider: RenderProvider,
-	{ acceptAccountToken = false }: { acceptAccountToken?: boolean } = {},
+	{
+		acceptAccountToken = false,
+		expectedJobId,
+	}: { acceptAccountToken?: boolean; expectedJobId?: (extras: CallbackExtras) => string | undefined } = {},
 ): Promise<VerifiedCallback> {
 	const query = context.getQueryData() as IDataObject;
 	const { callbacks } = provider;
@@ -179,7 +183,7 @@ export async function verifyCallback(
 	if (!read.ok) return refuseBody(context, provider, read.reason);
 	let parsed: ParsedRender | null;
 	try {
-		parsed = provider.parseCallback(read.body, new Date());
+		parsed = provider.parseCallback(read.body, new Date(), signed?.ok ? expectedJobId?.(signed.extras) : undefined);
 	} catch (error) {
 		if (!(error instanceof RenderPayloadError)) throw toNodeError(context.getNode(), error);
 		return refuseBody(context, provider, `${provider.displayName} callback not understood: ${error.message}`);

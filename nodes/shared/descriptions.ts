@@ -216,6 +216,14 @@ function waitProperties(provider: RenderProvider): Record<'choice' | 'reference'
 			displayOptions: { show: { operation: submitOperations.map((entry) => entry.value) } },
 			options: [
 				{
+					displayName: 'Callback URL Valid For (Hours)',
+					name: 'callbackUrlValidHours',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: MAX_CALLBACK_URL_VALID_HOURS },
+					default: DEFAULT_CALLBACK_URL_VALID_HOURS,
+					description: `How long the trigger accepts the signed Callback URL (Don’t Wait) of each job, counted from its submit. A callback after that is refused with 401, so a leaked URL cannot inject results for ever. Raise it for jobs that can queue longer at ${providerName}.`,
+				},
+				{
 					displayName: 'Max Parallel Submits',
 					name: 'maxParallelSubmits',
 					type: 'number',
@@ -228,6 +236,10 @@ function waitProperties(provider: RenderProvider): Record<'choice' | 'reference'
 	];
 	return { choice, reference: [reference], collections };
 }
+
+/** How long a Don’t Wait Callback URL is accepted unless the user says otherwise: a day. */
+export const DEFAULT_CALLBACK_URL_VALID_HOURS = 24;
+const MAX_CALLBACK_URL_VALID_HOURS = 720;
 
 function callbackUrlProperty(providerName: string, operations: string[]): INodeProperties {
 	return {

@@ -156,9 +156,10 @@ export interface RenderProvider {
 	 * Turns a callback body into a render. Throws RenderPayloadError for a body that is no known
 	 * shape (answered 400; 200 with the reason for a dashboard provider, which retries any non-2xx);
 	 * returns null for a known event that is not a render result (answered 200 so the provider
-	 * stops retrying, nothing emitted).
+	 * stops retrying, nothing emitted). `expectedJobId`: the job the callback URL was issued for,
+	 * where the node knows it (Wait for Callback), for a body that does not name its job.
 	 */
-	parseCallback(body: unknown, receivedAt: Date): ParsedRender | null;
+	parseCallback(body: unknown, receivedAt: Date, expectedJobId?: string): ParsedRender | null;
 	/** The provider's own floor for polling intervals. */
 	minPollIntervalMs: number;
 	/**

@@ -12,7 +12,6 @@ import { ACCEPTED_CALLBACK_ANSWER, rejectCallback, respondJson, verifyCallback }
 import type { RenderContext, RenderProvider } from './provider';
 import type { ParsedRender, RenderResult } from './result';
 import { isFinalStatus } from './result';
-import { isPlainObject } from './payload';
 import { ConcurrencyLimit, followJob, pollSettings } from './wait';
 
 /**
@@ -33,10 +32,11 @@ export const RESUME_WEBHOOKS: INodeTypeDescription['webhooks'] = [
 
 /**
  * The webhook of a node that waits for callbacks. n8n resumes a waiting execution only once, and
- * keeps nothing a node could write while it waits, so the jobs travel in the callback URLs: every
- * job's callback is answered at once, the last item's job carries the list of all the others, and
- * its callback resumes the execution with every item's result. The other callbacks only confirm
- * receipt.
+ * keeps nothing a node could write while it waits, except what the node left as its input when it
+ * went to wait: there each item holds its job (`leaveTimeoutItems` in submit.ts), and each job's
+ * callback URL names its item. Every callback is checked against that job (a URL is good for its
+ * own job only) and answered at once; the callback of the last item's job resumes the execution
+ * with every item's result. The other callbacks only confirm receipt.
  *
  * The resuming callback looks every other job up once. When all are final, the results go back to
  * n8n and n8n answers the provider itself, only after it has stored the resume: a crash before
@@ -47,30 +47,49 @@ export async function resumeAfterCallback(
 	context: IWebhookFunctions,
 	provider: RenderProvider,
 ): Promise<IWebhookResponseData> {
-	const verified = await verifyCallback(context, provider);
+	const jobs = waitingJobs(context);
+	const verified = await verifyCallback(context, provider, {
+		expectedJobId: (extras) => jobs[Number(extras.item)]?.jobId,
+	});
 	if (!verified.ok) return verified.response;
-	if (verified.extras.batch === undefined) {
+	const itemIndex = verified.extras.item === undefined ? -1 : Number(verified.extras.item);
+	const job = jobs[itemIndex];
+	if (!job?.jobId || job.reference !== verified.reference) {
+		return rejectCallback(context, 403, `This callback URL was not issued for a job this execution waits for; nothing was resumed.`);
+	}
+	const reported = verified.parsed.result.jobId;
+	if (reported !== job.jobId) {
+		return rejectCallback(
+			context,
+			403,
+			`This callback URL was issued for ${provider.displayName} job ${job.jobId}, but the callback reports job ${reported}; nothing was resumed.`,
+		);
+	}
+	const resumingItem = jobs.reduce((last, entry, index) => (entry.jobId === undefined ? last : index), -1);
+	if (itemIndex !== resumingItem) {
 		respondJson(context, 200, { received: true, resumesWith: 'the callback of the last item’s job' });
 		return { noWebhookResponse: true };
 	}
-	const others = decodeBatch(verified.extras.batch);
-	if (!others) return rejectCallback(context, 400, 'The callback URL’s job list is damaged.');
 
-	const entries: Array<BatchEntry | ParsedRender> = [...others, verified.parsed];
-	const finished: Array<ParsedRender | Error> = entries.map((entry) =>
-		'result' in entry ? entry : (pendingRender(provider, entry) ?? new Error(entry.error ?? 'The job was not submitted')),
+	const finished: Array<ParsedRender | Error> = jobs.map((entry, index) =>
+		index === itemIndex ? verified.parsed : (pendingRender(provider, entry) ?? new Error(entry.error ?? 'The job was not submitted')),
 	);
-	const settings = pollSettings(context.getNodeParameter('waitOptions', {}) as IDataObject);
-	const statusChecks = new ConcurrencyLimit(settings.concurrency);
+	const waitOptions = context.getNodeParameter('waitOptions', {}) as IDataObject;
+	const settings = pollSettings(waitOptions);
+	// One look at every other job: as many at once as the provider takes submits, unless the user
+	// limited status checks, so that resuming takes about as long as one status call.
+	const lookups = new ConcurrencyLimit(
+		waitOptions.maxConcurrentPolls === undefined ? Math.max(settings.concurrency, provider.maxParallelSubmits) : settings.concurrency,
+	);
 	const unfinished = (): number[] =>
-		finished.flatMap((entry, itemIndex) => (entry instanceof Error || isFinalStatus(entry.result.status) ? [] : [itemIndex]));
+		finished.flatMap((entry, index) => (entry instanceof Error || isFinalStatus(entry.result.status) ? [] : [index]));
 
 	await Promise.all(
-		unfinished().map(async (itemIndex) => {
-			const latest = finished[itemIndex] as ParsedRender;
+		unfinished().map(async (index) => {
+			const latest = finished[index] as ParsedRender;
 			try {
-				const fresh = await statusChecks.run(async () => await provider.fetchJob(context, latest.result.jobId, itemIndex));
-				finished[itemIndex] = { ...fresh, result: { ...fresh.result, correlationId: latest.result.correlationId } };
+				const fresh = await lookups.run(async () => await provider.fetchJob(context, latest.result.jobId, index));
+				finished[index] = { ...fresh, result: { ...fresh.result, correlationId: latest.result.correlationId } };
 			} catch {
 				// Still unknown: polled below like any unfinished job.
 			}
@@ -79,11 +98,12 @@ export async function resumeAfterCallback(
 	const stillRunning = unfinished();
 	if (stillRunning.length > 0) {
 		respondJson(context, 200, { received: true });
+		const statusChecks = new ConcurrencyLimit(settings.concurrency);
 		await Promise.all(
-			stillRunning.map(async (itemIndex) => {
-				const latest = finished[itemIndex] as ParsedRender;
-				const job = { jobId: latest.result.jobId, itemIndex, latest };
-				finished[itemIndex] = await followJob(context, provider, job, settings, statusChecks);
+			stillRunning.map(async (index) => {
+				const latest = finished[index] as ParsedRender;
+				const tracked = { jobId: latest.result.jobId, itemIndex: index, latest };
+				finished[index] = await followJob(context, provider, tracked, settings, statusChecks);
 			}),
 		);
 	}
@@ -92,45 +112,35 @@ export async function resumeAfterCallback(
 	return stillRunning.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { workflowData: [items] };
 }
 
-/** What the last job's callback URL says of an earlier item: its job, or why it has none. */
-interface BatchEntry {
+/** What the waiting execution keeps of an item: its job, or why it has none. */
+interface WaitingJob {
 	jobId?: string;
 	reference?: string;
 	error?: string;
 }
 
-const MAX_ERROR_IN_URL = 200;
-/** Keeps the last job's callback URL well below the 32 KB that web servers commonly accept. */
-export const MAX_BATCH_PARAM_LENGTH = 24_000;
-
-export function encodeBatch(entries: Array<ParsedRender | Error | undefined>): string {
-	const compact = entries.map((entry) =>
-		entry === undefined || entry instanceof Error
-			? { e: (entry?.message ?? 'Not submitted').slice(0, MAX_ERROR_IN_URL) }
-			: { j: entry.result.jobId, r: entry.result.correlationId },
+/**
+ * The items the waiting node left as its input (one per input item: the job's RenderResult, or
+ * `error` as a string where the item has no job), as n8n hands them to the resume webhook.
+ */
+function waitingJobs(context: IWebhookFunctions): WaitingJob[] {
+	const stored = context.evaluateExpression(
+		'{{ $input.all().map(({ json }) => [json.jobId, json.correlationId, json.error]) }}',
+		0,
 	);
-	return Buffer.from(JSON.stringify(compact), 'utf8').toString('base64url');
-}
-
-function decodeBatch(batch: string): BatchEntry[] | undefined {
-	try {
-		const compact: unknown = JSON.parse(Buffer.from(batch, 'base64url').toString('utf8'));
-		if (!Array.isArray(compact)) return undefined;
-		return compact.map((entry) => {
-			const { j, r, e } = isPlainObject(entry) ? entry : {};
-			return {
-				jobId: typeof j === 'string' ? j : undefined,
-				reference: typeof r === 'string' ? r : undefined,
-				error: typeof e === 'string' ? e : undefined,
-			};
-		});
-	} catch {
-		return undefined;
-	}
+	if (!Array.isArray(stored)) return [];
+	return stored.map((entry: unknown) => {
+		const [jobId, reference, error] = Array.isArray(entry) ? (entry as unknown[]) : [];
+		if (typeof error === 'string') return { error };
+		return {
+			jobId: typeof jobId === 'string' && jobId ? jobId : undefined,
+			reference: typeof reference === 'string' ? reference : undefined,
+		};
+	});
 }
 
 /** A job known only by its id: pending until polled. */
-function pendingRender(provider: RenderProvider, entry: BatchEntry): ParsedRender | undefined {
+function pendingRender(provider: RenderProvider, entry: WaitingJob): ParsedRender | undefined {
 	if (!entry.jobId) return undefined;
 	const result: RenderResult = {
 		provider: provider.id,

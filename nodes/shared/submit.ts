@@ -8,7 +8,8 @@ import { resultOperationLabel } from './provider';
 import type { ParsedRender } from './result';
 import { isFinalStatus } from './result';
 import { isHttpUrl } from './payload';
-import { MAX_BATCH_PARAM_LENGTH, emitResults, encodeBatch } from './resume';
+import { DEFAULT_CALLBACK_URL_VALID_HOURS } from './descriptions';
+import { emitResults } from './resume';
 import type { StopSignal } from './wait';
 import { providerCredentials, toNodeError } from './transport';
 import { ConcurrencyLimit, WAIT_TIMEOUT_CODE, followJob, pollSettings } from './wait';
@@ -38,14 +39,10 @@ export async function runSubmitOperation(
 			: undefined;
 
 	const submitted: Submitted = new Array(items.length);
-	let batchTooLong = false;
+	const submitOptions = context.getNodeParameter('submitOptions', 0, {}) as IDataObject;
 	const callbackUrlFor = (itemIndex: number, reference: string): string | undefined => {
-		if (resumeUrl) {
-			if (itemIndex < items.length - 1) return signedCallbackUrl(resumeUrl, secret, reference, { member: '1' });
-			const batch = encodeBatch(submitted.slice(0, itemIndex));
-			batchTooLong = batch.length > MAX_BATCH_PARAM_LENGTH;
-			return batchTooLong ? undefined : signedCallbackUrl(resumeUrl, secret, reference, { batch });
-		}
+		// The waiting execution keeps each item's job (leaveTimeoutItems): the URL names the item.
+		if (resumeUrl) return signedCallbackUrl(resumeUrl, secret, reference, { item: String(itemIndex) });
 		const userUrl =
 			waitMode === 'none' && callbacks.mode === 'perJob' ? (context.getNodeParameter('callbackUrl', itemIndex, '') as string) : '';
 		if (userUrl && !isHttpUrl(userUrl)) {
@@ -54,7 +51,7 @@ export async function runSubmitOperation(
 				description: 'Paste the Production URL of the provider’s trigger, or leave Callback URL empty.',
 			});
 		}
-		if (userUrl) return signedCallbackUrl(userUrl, secret, reference);
+		if (userUrl) return signedCallbackUrl(userUrl, secret, reference, { exp: callbackUrlExpiry(submitOptions) });
 		return unroutedUrl;
 	};
 
@@ -91,27 +88,19 @@ export async function runSubmitOperation(
 			if (!context.continueOnFail()) stop.stopped = true;
 		}
 	};
-	const submits = new ConcurrencyLimit(maxParallelSubmits(context, provider));
-	const all = [...items.keys()];
-	// Waiting for callbacks: the last job's URL lists all the others, so it goes last.
-	const first = waitMode === 'callback' ? all.slice(0, -1) : all;
-	await Promise.all(first.map(async (itemIndex) => await submits.run(async () => await submitItem(itemIndex))));
-	if (waitMode === 'callback') await submitItem(items.length - 1);
+	const submits = new ConcurrencyLimit(maxParallelSubmits(submitOptions, provider));
+	await Promise.all([...items.keys()].map(async (itemIndex) => await submits.run(async () => await submitItem(itemIndex))));
 	throwFirstErrorUnlessContinuing(context, provider, submitted);
 
 	if (waitMode === 'callback') {
-		// Only the last job's callback can resume the execution; without that job, poll instead.
-		const lastJobAccepted = !(submitted[items.length - 1] instanceof Error);
+		const anyAccepted = submitted.some((entry) => entry && !(entry instanceof Error));
 		const pending = submitted.some((entry) => entry && !(entry instanceof Error) && !isFinalStatus(entry.result.status));
-		if (batchTooLong) {
-			context.logger.warn(`${context.getNode().name}: too many items to list in one callback URL; polling instead`);
-		} else if (lastJobAccepted && pending) {
+		if (anyAccepted && pending) {
 			await context.putExecutionToWait(new Date(Date.now() + settings.timeoutMs));
 			leaveTimeoutItems(context, provider, submitted, settings.timeoutMs);
 			// What the execution shows while it waits; the resuming callback replaces it.
 			return submitted.map((entry, itemIndex) => pendingItem(entry, itemIndex));
 		}
-		submitted.forEach((entry, itemIndex) => entry && !(entry instanceof Error) && follow(itemIndex, entry));
 	}
 	await Promise.all(followers);
 	return await emitResults(context, finished, (itemIndex) => attachOptions(context, itemIndex));
@@ -126,10 +115,18 @@ export async function runSubmitOperation(
 const UNROUTED_CALLBACK_PATH = 'render-hooks-no-callback';
 
 /** The provider's parallel submits, or fewer when the user asks (Submit Options). */
-function maxParallelSubmits(context: IExecuteFunctions, provider: RenderProvider): number {
-	const options = context.getNodeParameter('submitOptions', 0, {}) as IDataObject;
+function maxParallelSubmits(options: IDataObject, provider: RenderProvider): number {
 	const asked = typeof options.maxParallelSubmits === 'number' ? Math.floor(options.maxParallelSubmits) : Infinity;
 	return Math.max(1, Math.min(asked, provider.maxParallelSubmits));
+}
+
+/** When a Don’t Wait Callback URL signed now stops being accepted (Unix seconds, as signed). */
+function callbackUrlExpiry(options: IDataObject): string {
+	const hours =
+		typeof options.callbackUrlValidHours === 'number' && options.callbackUrlValidHours > 0
+			? options.callbackUrlValidHours
+			: DEFAULT_CALLBACK_URL_VALID_HOURS;
+	return String(Math.floor(Date.now() / 1000 + hours * 3600));
 }
 
 function throwFirstErrorUnlessContinuing(

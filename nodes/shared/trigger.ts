@@ -49,16 +49,31 @@ export const NO_REMOTE_REGISTRATION: INodeType['webhookMethods'] = {
 
 /**
  * The parameters every provider trigger has, after its own. `forConfirmation` are what Confirm
- * with API needs from the user (e.g. where to ask), shown right under it.
+ * with API needs from the user (e.g. where to ask), shown right under it. From node version
+ * `confirmedSince` on, Confirm with API is on by default: a callback is then only a hint, and a
+ * leaked callback URL cannot inject a result.
  */
-export function triggerProperties(providerName: string, forConfirmation: INodeProperties[] = []): INodeProperties[] {
+export function triggerProperties(
+	providerName: string,
+	{ confirmedSince, forConfirmation = [] }: { confirmedSince: number; forConfirmation?: INodeProperties[] },
+): INodeProperties[] {
+	const description = `Whether to treat each callback as a hint and fetch the job from the ${providerName} API before emitting it. A forged body or a leaked callback URL then cannot inject a result; costs one API call per callback.`;
 	return [
 		{
 			displayName: 'Confirm with API',
 			name: 'confirmWithApi',
 			type: 'boolean',
 			default: false,
-			description: `Whether to treat each callback as a hint and fetch the job from the ${providerName} API before emitting it. A forged body then cannot inject a result; costs one API call per callback.`,
+			description,
+			displayOptions: { show: { '@version': [{ _cnd: { lt: confirmedSince } }] } },
+		},
+		{
+			displayName: 'Confirm with API',
+			name: 'confirmWithApi',
+			type: 'boolean',
+			default: true,
+			description,
+			displayOptions: { show: { '@version': [{ _cnd: { gte: confirmedSince } }] } },
 		},
 		...forConfirmation,
 		{

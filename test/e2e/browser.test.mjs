@@ -114,11 +114,11 @@ const SCREENSHOT_DIR = path.resolve(process.env.BROWSER_TEST_SCREENSHOTS || path
  * Resource, then Operation, what decides the rest first, Simplify, collections last).
  */
 const EXPECTED = {
-	// RunPod version 3 (Run job): the Endpoint is a resource locator; RunPod Trigger version 3
-	// shows it only with Confirm with API.
+	// RunPod version 3 (Run job): the Endpoint is a resource locator; RunPod Trigger shows it only
+	// with Confirm with API, which version 4 turns on by default.
 	node: ['Resource', 'Operation', 'Endpoint', 'Wait for Result', 'Worker Input', 'Worker', 'Prompt', 'Negative Prompt',
 		'Correlation ID', 'Simplify', 'Generation Options', 'Job Policy', 'Wait Options', 'Submit Options', 'Output Options'],
-	trigger: ['Confirm with API', 'Emit Progress Updates', 'Output Options'],
+	trigger: ['Confirm with API', 'Endpoint', 'Emit Progress Updates', 'Output Options'],
 	credential: ['API Key', 'Serverless API URL', 'REST API URL', 'Webhook Secret'],
 	gepettoTrigger: ['Confirm with API', 'Emit Progress Updates', 'Output Options'],
 	gepettoFurnish: ['Resource', 'Operation', 'Wait for Result', 'Image URL', 'Style Name or ID', 'Furnish By', 'Room Name or ID',

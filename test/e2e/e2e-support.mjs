@@ -111,7 +111,7 @@ export async function freeProductPorts() {
 // ---------------------------------------------------------------------------------------------
 
 const DERIVATION_LABEL = 'n8n-nodes-render-hooks/callback-signing-key';
-const SIGNED_EXTRA_PARAMS = ['member', 'batch'];
+const SIGNED_EXTRA_PARAMS = ['item', 'exp'];
 
 /** The credential's webhook secret, or HMAC-SHA256(label, apiKey) hex when it has none. */
 export function callbackSigningKey({ apiKey = '', webhookSecret = '' }) {

@@ -69,7 +69,6 @@ const INSTALLATIONS = [
 ];
 const START_TIMEOUT_MS = 10 * 60_000; // build + pack + install + n8n start; n8n itself is installed beforehand
 const CHECK_TIMEOUT_MS = 120_000;
-const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'runpod', 'callback-completed-two-pngs.json');
 /** The key the RunPod credential of the local simulator signs callback URLs with (set once a product runs). */
 let SIGNING_KEY;
 
@@ -307,7 +306,7 @@ for (const version of VERSIONS) for (const installation of INSTALLATIONS) {
 			);
 			const query = new URL(jobWebhook).searchParams;
 			assert.equal(query.get('ref'), listing, 'ref of the resume URL');
-			assert.ok(query.has('batch'), `the resume URL of the last (only) item carries the batch: ${jobWebhook}`);
+			assert.equal(query.get('item'), '0', `the resume URL names the item whose job it is: ${jobWebhook}`);
 			assert.ok(hasValidSignature(jobWebhook, SIGNING_KEY), `the resume URL's sig is valid: ${jobWebhook}`);
 
 			const mail = await waitFor(`a mail about ${listing} in ${services.sinkUrl}/mails`, async () => {
@@ -399,7 +398,7 @@ for (const version of VERSIONS) for (const installation of INSTALLATIONS) {
 		runPodCheck(ctx, '4a. trigger refuses bad signatures (401) and bad bodies (400), starts nothing', async ({ product, note }) => {
 			const { client } = product;
 			const trigger = triggerEndpoint(ctx, product);
-			const callback = signedCallback(product, trigger);
+			const callback = await signedCallback(product, trigger);
 			const countBefore = (await listExecutions(client, trigger.workflow.id)).length;
 			const loggedBefore = countLogLines(product.n8n.logFile, 'callback rejected (');
 			const goodQuery = new URL(callback.url).search;
@@ -426,7 +425,7 @@ for (const version of VERSIONS) for (const installation of INSTALLATIONS) {
 		runPodCheck(ctx, '4b. a signed callback sent twice starts one execution (second: duplicate)', async ({ product, executionIds, note }) => {
 			// Several jobs, each delivered twice in a row (the second right after the first's 200):
 			// a repeat must be dropped however soon it follows.
-			const jobs = Array.from({ length: 5 }, () => signedCallback(product, triggerEndpoint(ctx, product)));
+			const jobs = await Promise.all(Array.from({ length: 5 }, () => signedCallback(product, triggerEndpoint(ctx, product))));
 			const outcome = await deliverAndCount(product, triggerEndpoint(ctx, product), jobs, {
 				executionIds,
 				deliver: async (job) => [await job.send(), await job.send()],
@@ -447,7 +446,7 @@ for (const version of VERSIONS) for (const installation of INSTALLATIONS) {
 		// returns, and each production webhook request reads it afresh from the database. A repeat
 		// that arrives in between (at once, or right after the first 200) is not recognised.
 		runPodCheck(ctx, '4c. the same callback delivered twice at once starts one execution', async ({ product, executionIds, note }) => {
-			const jobs = Array.from({ length: 3 }, () => signedCallback(product, triggerEndpoint(ctx, product)));
+			const jobs = await Promise.all(Array.from({ length: 3 }, () => signedCallback(product, triggerEndpoint(ctx, product))));
 			const outcome = await deliverAndCount(product, triggerEndpoint(ctx, product), jobs, {
 				executionIds,
 				deliver: async (job) => await Promise.all([job.send(), job.send()]),
@@ -507,23 +506,27 @@ function triggerEndpoint(ctx, product) {
 }
 
 /**
- * A RunPod COMPLETED callback for a fresh job with one small base64 PNG (from the fixture), and the
- * trigger URL signed for a fresh reference, as the RunPod node would hand it out.
+ * A RunPod COMPLETED callback for a fresh job the simulator ran (the trigger of example 2b confirms
+ * each callback with the API, so the job must exist), and the trigger URL signed for a fresh
+ * reference, as the RunPod node would hand it out.
  */
-function signedCallback(product, trigger) {
-	const fixture = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
+async function signedCallback(product, trigger) {
+	const { data } = product.services.services.find((service) => service.providerId === 'runPod').credential;
+	const headers = { authorization: `Bearer ${data.apiKey}`, 'content-type': 'application/json' };
+	const submitted = await (await fetch(`${data.baseUrl}/sim-endpoint/run`, {
+		method: 'POST',
+		headers,
+		body: JSON.stringify({ input: { prompt: 'e2e trigger callback', sim_delay_ms: 50 } }),
+	})).json();
+	const finished = await waitFor(`RunPod simulator job ${submitted.id} to complete`, async () => {
+		const status = await (await fetch(`${data.baseUrl}/sim-endpoint/status/${submitted.id}`, { headers })).json();
+		return status.status === 'COMPLETED' ? status : undefined;
+	}, { timeoutMs: 20_000 });
 	const reference = `e2e-signed-${randomTag()}`;
 	const url = signedCallbackUrl(`${product.n8n.webhookUrl.replace(/\/$/, '')}${trigger.path}`, SIGNING_KEY, reference);
-	const jobId = `e2e-job-${crypto.randomUUID()}`;
-	const body = JSON.stringify({
-		...fixture,
-		id: jobId,
-		status: 'COMPLETED',
-		output: { ...fixture.output, images: fixture.output.images.slice(0, 1) },
-		webhook: url,
-	});
+	const body = JSON.stringify({ ...finished, webhook: url });
 	const query = new URL(url).search;
-	return { reference, url, jobId, body, send: () => postCallback(product, trigger, query, body) };
+	return { reference, url, jobId: submitted.id, body, send: () => postCallback(product, trigger, query, body) };
 }
 
 /** GETs every icon URL of a node or credential type (light and dark) as the editor does: 200 + SVG. */

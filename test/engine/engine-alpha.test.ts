@@ -84,7 +84,9 @@ describe('Alpha (perJob, JSON): wait modes', () => {
 			expect(notifyUrl.origin + notifyUrl.pathname).toBe(trigger.url());
 			expect(notifyUrl.searchParams.get('ref')).toBe('order-7');
 			// The signature is the documented contract, computed independently of the engine.
-			expect(notifyUrl.searchParams.get('sig')).toBe(new URL(signedUrl(trigger.url(), 'order-7')).searchParams.get('sig'));
+			const exp = notifyUrl.searchParams.get('exp') ?? '';
+			expect(Number(exp) - Date.now() / 1000).toBeGreaterThan(24 * 3600 - 60);
+			expect(notifyUrl.searchParams.get('sig')).toBe(new URL(signedUrl(trigger.url(), 'order-7', undefined, { exp })).searchParams.get('sig'));
 
 			const [job] = world.alpha.jobs.values();
 			expect(await world.alpha.finish(job.id)).toMatchObject({ statusCode: 200 });

@@ -67,10 +67,12 @@ export function betaNode(parameters: IDataObject = {}, name = 'Beta'): INode {
  * The callback URL contract of perJob providers, computed here and not by the engine: `ref` and
  * `sig` = hex HMAC-SHA256 of ref with the provider's callback secret.
  */
-export function signedUrl(baseUrl: string, reference: string, key = ALPHA_SIGNING_KEY): string {
+export function signedUrl(baseUrl: string, reference: string, key = ALPHA_SIGNING_KEY, { exp }: { exp?: string } = {}): string {
 	const url = new URL(baseUrl);
 	url.searchParams.set('ref', reference);
-	url.searchParams.set('sig', createHmac('sha256', key).update(reference).digest('hex'));
+	if (exp !== undefined) url.searchParams.set('exp', exp);
+	// The signed text: the reference, then `\nexp=<Unix seconds>` when the URL expires.
+	url.searchParams.set('sig', createHmac('sha256', key).update(exp === undefined ? reference : `${reference}\nexp=${exp}`).digest('hex'));
 	return url.toString();
 }
 

@@ -49,7 +49,9 @@ const SIGNATURES = {
 	'order-1': '18c8ad9c9a19e68f1a17f050c56a46b42cbe8ded9992e49f8158bef24e17d585',
 	'listing 7': 'eefeb81ae9601280d684c1573f3c05446084552c37d2367871a0fd9d2bc2ac5a',
 	a: 'c5c80a275581cdd7927837121e68d96f97e33356a06f5eac34897fd5b4fb21f0',
-	'r1\nbatch=W10': 'ba5f96043693451896167958cb0df458a532a50e574487f4d7ad9cdf4cfacfcb',
+	'r1\nitem=3': '2f45c0f7e7c23d0f86b4b90664c8c18cd35efcd246cdc9c148a045057e9d7eaa',
+	'r1\nexp=4102444800': '8642a666545c1abcaaa71a04f6259df597dccb469ca45a05c27d04c44f6cab10',
+	'r1\nexp=946684800': '7345e3e4809829d1925c831ec9f12dce8c4c31c11a0a902df930292b97fdb485',
 };
 
 describe('callback signing', () => {
@@ -88,16 +90,27 @@ describe('callback signing', () => {
 	});
 
 	it('signs the extra parameters too, so they cannot be added, dropped or changed', () => {
-		const url = new URL(signedCallbackUrl('https://n8n.example.com/webhook-waiting/7', key, 'r1', { batch: 'W10' }));
+		const url = new URL(signedCallbackUrl('https://n8n.example.com/webhook-waiting/7', key, 'r1', { item: '3' }));
 		const query = Object.fromEntries(url.searchParams);
 		// The signed text is the reference, then each extra as a line `name=value`.
-		expect(query.sig).toBe(SIGNATURES['r1\nbatch=W10']);
-		expect(checkCallbackQuery(query, key)).toEqual({ ok: true, reference: 'r1', extras: { batch: 'W10' } });
-		expect(checkCallbackQuery({ ...query, batch: 'W3t9XQ' }, key).ok).toBe(false);
-		expect(checkCallbackQuery({ ...query, member: '1' }, key).ok).toBe(false);
-		const withoutBatch = { ...query };
-		delete withoutBatch.batch;
-		expect(checkCallbackQuery(withoutBatch, key).ok).toBe(false);
+		expect(query.sig).toBe(SIGNATURES['r1\nitem=3']);
+		expect(checkCallbackQuery(query, key)).toEqual({ ok: true, reference: 'r1', extras: { item: '3' } });
+		expect(checkCallbackQuery({ ...query, item: '0' }, key).ok).toBe(false);
+		expect(checkCallbackQuery({ ...query, exp: '4102444800' }, key).ok).toBe(false);
+		const withoutItem = { ...query };
+		delete withoutItem.item;
+		expect(checkCallbackQuery(withoutItem, key).ok).toBe(false);
+	});
+
+	it('refuses a URL after its signed expiry, saying when it expired', () => {
+		const valid = Object.fromEntries(new URL(signedCallbackUrl('https://n8n.example.com/webhook/x', key, 'r1', { exp: '4102444800' })).searchParams);
+		expect(valid.sig).toBe(SIGNATURES['r1\nexp=4102444800']);
+		expect(checkCallbackQuery(valid, key)).toEqual({ ok: true, reference: 'r1', extras: { exp: '4102444800' } });
+		expect(checkCallbackQuery(valid, key, 4102444800_000)).toMatchObject({ ok: false, reason: expect.stringContaining('expired at 2100-01-01T00:00:00.000Z') });
+		const expired = { ref: 'r1', exp: '946684800', sig: SIGNATURES['r1\nexp=946684800'] };
+		expect(checkCallbackQuery(expired, key)).toMatchObject({ ok: false, reason: expect.stringContaining('expired at 2000-01-01') });
+		// Moving the expiry breaks the signature.
+		expect(checkCallbackQuery({ ...expired, exp: '4102444800' }, key)).toMatchObject({ ok: false, reason: expect.stringContaining('does not match') });
 	});
 });
 

@@ -81,7 +81,7 @@ describe('Deep Image Trigger', () => {
 	let trigger: ActiveTrigger;
 	const activate = async (parameters: INodeParameters = {}) => {
 		trigger = await world.host.activateTrigger({
-			nodes: [createNode(DeepImageTrigger, { name: 'Deep Image Trigger', parameters })],
+			nodes: [createNode(DeepImageTrigger, { name: 'Deep Image Trigger', parameters: { confirmWithApi: false, ...parameters } })],
 			connections: {},
 			triggerNode: 'Deep Image Trigger',
 			credentials: deepImageCredentials(world.sim),

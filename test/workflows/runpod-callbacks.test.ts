@@ -57,7 +57,8 @@ describe('RunPod node: Wait for Callback', () => {
 		expect(webhook.origin + webhook.pathname).toBe(waiting.resumeUrl.split('?')[0]);
 		expect(webhook.searchParams.get('ref')).toBe('kitchen-1');
 		expect(webhook.searchParams.get('sig')).toMatch(/^[0-9a-f]{64}$/);
-		expect(webhook.searchParams.has('batch')).toBe(true);
+		// The URL names the item whose job it was issued for; the waiting execution keeps that job.
+		expect(webhook.searchParams.get('item')).toBe('0');
 
 		// Callbacks that are not the signed one are refused and leave the execution waiting.
 		const unsigned = await post(webhook.origin + webhook.pathname, fixture('callback-completed-two-pngs.json'));
@@ -132,28 +133,74 @@ describe('RunPod node: Wait for Callback', () => {
 		expect((items[0].json.error as IDataObject).message).toMatch(/No callback came for job .* within 1 s/);
 	});
 
-	it('polls instead of waiting when the job list would not fit in one callback URL', async () => {
-		const inputItems = Array.from({ length: 70 }, (_, index) => ({ input: rawJob(10), reference: `${index}-${'x'.repeat(400)}` }));
-		const result = (
-			await runWaiting(inputItems, { correlationId: '={{ $json.reference }}', waitOptions: { pollInterval: 0.1, timeout: 30, maxConcurrentPolls: 10 } })
-		).assertStatus('success');
-		const items = result.output('RunPod');
-		expect(items).toHaveLength(70);
-		expect(items.every((item) => item.json.status === 'completed')).toBe(true);
-		const last = [...world.sim.jobs.values()].find((job) => job.input && (job.webhook === undefined));
-		expect(last).toBeDefined();
+	it('waits for callbacks with any number of items: every callback URL has the same short length', async () => {
+		const inputItems = Array.from({ length: 300 }, (_, index) => ({ input: rawJob(10), reference: `${index}-${'x'.repeat(40)}` }));
+		const waiting = (
+			await runWaiting(inputItems, { correlationId: '={{ $json.reference }}', waitOptions: { pollInterval: 0.1, timeout: 60 } })
+		).assertStatus('waiting');
+		const webhooks = [...world.sim.jobs.values()].map((job) => job.webhook as string);
+		expect(webhooks).toHaveLength(300);
+		expect(Math.max(...webhooks.map((url) => url.length))).toBeLessThan(waiting.resumeUrl.length + 200);
+		const done = (await world.host.waitForExecution(waiting.executionId, 30_000)).assertStatus('success');
+		const items = done.output('RunPod');
+		expect(items.map((item) => [item.json.status, item.json.correlationId])).toEqual(
+			inputItems.map((input) => ['completed', input.reference]),
+		);
 	});
 
-	it('polls instead of waiting when the last item could not be submitted, so no job is orphaned', async () => {
-		const result = await world.host.runWorkflow({
-			nodes: [startNode(), { ...runPodNode({ waitFor: 'callback', inputType: 'raw', rawInput: '={{ $json.input }}' }), onError: 'continueRegularOutput' }],
-			connections: chain('Start', 'RunPod'),
-			credentials: runPodCredentials(world.sim),
-			inputItems: [{ input: rawJob(20) }, { input: 'oops' }],
-		});
-		const items = result.assertStatus('success').output('RunPod');
+	it('waits when the last item could not be submitted: the last accepted job’s callback resumes, the failed item keeps its error', async () => {
+		const waiting = (
+			await world.host.runWorkflow({
+				nodes: [startNode(), { ...runPodNode({ waitFor: 'callback', inputType: 'raw', rawInput: '={{ $json.input }}' }), onError: 'continueRegularOutput' }],
+				connections: chain('Start', 'RunPod'),
+				credentials: runPodCredentials(world.sim),
+				inputItems: [{ input: rawJob(20) }, { input: 'oops' }],
+			})
+		).assertStatus('waiting');
+		const items = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success').output('RunPod');
 		expect(items[0].json.status).toBe('completed');
 		expect(items[1].json.error).toMatch(/not valid JSON/);
+	});
+
+	it('takes a callback URL only for its own job: another job id is refused with 403 and nothing resumes', async () => {
+		world.sim.setFaults({ dropWebhooks: true });
+		const waiting = (await runWaiting([{ input: rawJob(20) }, { input: rawJob(20) }])).assertStatus('waiting');
+		const [first, last] = [...world.sim.jobs.values()];
+		await waitUntil(() => world.sim.jobs.get(last.id)?.status === 'COMPLETED');
+		const injected = { ...(await statusOf(first.id)), output: { images: ['https://attacker.example/cat.png'] } };
+
+		// The last item's URL, leaked, with the first job's id (or an invented one): refused.
+		for (const jobId of [first.id, 'invented-job']) {
+			const answer = await post(last.webhook as string, { ...injected, id: jobId });
+			expect([answer.status, answer.data.error]).toEqual([403, expect.stringContaining(`issued for RunPod job ${last.id}`)]);
+		}
+		const otherItem = await post(first.webhook as string, { ...injected, id: last.id });
+		expect(otherItem.status).toBe(403);
+		expect(world.host.getExecution(waiting.executionId)?.status).toBe('waiting');
+
+		// The genuine callbacks still resume it, with RunPod's own results.
+		expect((await post(first.webhook as string, await statusOf(first.id))).status).toBe(200);
+		expect((await post(last.webhook as string, await statusOf(last.id))).status).toBe(200);
+		const items = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success').output('RunPod');
+		expect(items.map((item) => [item.json.jobId, item.json.status])).toEqual([
+			[first.id, 'completed'],
+			[last.id, 'completed'],
+		]);
+		expect(JSON.stringify(items)).not.toContain('attacker.example');
+	});
+
+	it("takes the body RunPod's local test server posts ({output}, no id or status) as the URL's job, completed", async () => {
+		world.sim.setFaults({ dropWebhooks: true });
+		const waiting = (await runWaiting([{ input: rawJob(20) }])).assertStatus('waiting');
+		const [job] = [...world.sim.jobs.values()];
+		const png = makePng(4, 4).toString('base64');
+		// runpod-python's rp_fastapi.py `_send_webhook(webhook, job_output)`: the handler's result only.
+		const answer = await post(job.webhook as string, { output: { images: [png] } });
+		expect(answer.status).toBe(200);
+		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
+		const [item] = done.output('RunPod');
+		expect(item.json).toMatchObject({ jobId: job.id, status: 'completed', outputs: [{ binaryProperty: 'data' }] });
+		expect((await done.binary('RunPod', 'data')).equals(Buffer.from(png, 'base64'))).toBe(true);
 	});
 });
 
@@ -181,9 +228,10 @@ describe('RunPod Trigger', () => {
 	const signingKey = () => runPodProvider.callbackSecret({ apiKey: world.sim.apiKey });
 	const signedUrl = (reference: string) => signedCallbackUrl(trigger.url(), signingKey(), reference);
 
+	/** The trigger as a hand-made callback reaches it: Confirm with API off unless `parameters` say otherwise. */
 	const activate = async (parameters: IDataObject = {}) => {
 		trigger = await world.host.activateTrigger({
-			nodes: [createNode(RunPodTrigger, { name: 'RunPod Trigger', parameters: { endpointId: ENDPOINT_ID, ...parameters } })],
+			nodes: [createNode(RunPodTrigger, { name: 'RunPod Trigger', parameters: { endpointId: ENDPOINT_ID, confirmWithApi: false, ...parameters } })],
 			connections: {},
 			credentials: runPodCredentials(world.sim),
 			triggerNode: 'RunPod Trigger',
@@ -333,6 +381,45 @@ describe('RunPod Trigger', () => {
 		expect(execution.json('RunPod Trigger')[0]).toMatchObject({ status: 'completed', correlationId: 'from-node', outputs: [{ binaryProperty: 'data' }] });
 	});
 
+	it('refuses a Don’t Wait Callback URL after it expires (a day by default; Submit Options sets it)', async () => {
+		await activate();
+		world.sim.setFaults({ dropWebhooks: true });
+		const submit = async (submitOptions: IDataObject) =>
+			(
+				await world.host.runWorkflow({
+					nodes: [startNode(), runPodNode({ waitFor: 'none', callbackUrl: trigger.url(), submitOptions })],
+					connections: chain('Start', 'RunPod'),
+					credentials: runPodCredentials(world.sim),
+				})
+			).assertStatus('success');
+		const before = Date.now() / 1000;
+		await submit({});
+		await submit({ callbackUrlValidHours: 2 });
+		const [daily, shorter] = [...world.sim.jobs.values()].map((job) => new URL(job.webhook as string));
+		expect(Number(daily.searchParams.get('exp')) - before).toBeGreaterThanOrEqual(24 * 3600 - 5);
+		expect(Number(daily.searchParams.get('exp')) - before).toBeLessThanOrEqual(24 * 3600 + 5);
+		expect(Number(shorter.searchParams.get('exp')) - before).toBeLessThanOrEqual(2 * 3600 + 5);
+
+		// The same URL signed with an expiry in the past, as a leaked URL would be a day later.
+		const leaked = signedCallbackUrl(trigger.url(), signingKey(), 'old', { exp: String(Math.floor(before) - 1) });
+		const answer = await post(leaked, fixture('callback-completed-seed.json'));
+		expect([answer.status, answer.data.error]).toEqual([401, expect.stringMatching(/The callback URL expired at .*Callback URL Valid For/)]);
+		const stillValid = await post(daily.toString(), fixture('callback-completed-seed.json'));
+		expect(stillValid.status).toBe(200);
+		await trigger.waitForExecutions(1);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(trigger.executions()).toHaveLength(1);
+	});
+
+	it("refuses the body RunPod's local test server posts ({output}, no id or status) with 400 saying why: the trigger cannot tell the job", async () => {
+		await activate();
+		const answer = await post(signedUrl('local'), { output: { images: ['aGVsbG8='] } });
+		expect(answer.status).toBe(400);
+		expect(answer.data.error).toMatch(/local test server \(--rp_serve_api\).*Wait for Callback/);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(trigger.executions()).toHaveLength(0);
+	});
+
 	it('names the files of a worker-comfyui job as ComfyUI did (the SaveImage prefix), made safe and unique within the result', async () => {
 		await activate();
 		const workflow = {
@@ -376,6 +463,30 @@ describe('RunPod Trigger', () => {
 		const unknown = await post(signedUrl('c'), { id: 'no-such-job', status: 'COMPLETED', output: {} });
 		expect(unknown.status).toBe(422);
 		expect(unknown.data.error).toMatch(/could not confirm job "no-such-job".*404/);
+	});
+
+	it('confirms with the API by default from version 4: a leaked URL with a forged body emits what RunPod says', async () => {
+		trigger = await world.host.activateTrigger({
+			nodes: [createNode(RunPodTrigger, { name: 'RunPod Trigger', parameters: { endpointId: { __rl: true, mode: 'list', value: ENDPOINT_ID } } })],
+			connections: {},
+			credentials: runPodCredentials(world.sim),
+			triggerNode: 'RunPod Trigger',
+		});
+		const jobId = await finishedJob();
+		const forged = { id: jobId, status: 'COMPLETED', output: { images: ['https://attacker.example/cat.png'] } };
+		expect((await post(signedUrl('leaked'), forged)).status).toBe(200);
+		const [execution] = await trigger.waitForExecutions(1);
+		const [item] = execution.output('RunPod Trigger');
+		expect(item.json).toMatchObject({ jobId, status: 'completed', correlationId: 'leaked', outputs: [{ binaryProperty: 'data' }] });
+		expect(JSON.stringify(item.json)).not.toContain('attacker.example');
+		const invented = await post(signedUrl('leaked'), { ...forged, id: 'invented-job' });
+		expect([invented.status, invented.data.error]).toEqual([422, expect.stringMatching(/could not confirm job "invented-job"/)]);
+		// Version 3 left it off: the same forged body would be emitted as sent.
+		const v3 = new RunPodTrigger().description.properties.filter((property) => property.name === 'confirmWithApi');
+		expect(v3.map((property) => [property.default, property.displayOptions?.show?.['@version']])).toEqual([
+			[false, [{ _cnd: { lt: 4 } }]],
+			[true, [{ _cnd: { gte: 4 } }]],
+		]);
 	});
 
 	it.each([

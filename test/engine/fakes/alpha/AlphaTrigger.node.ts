@@ -23,7 +23,7 @@ export class AlphaTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'alphaApi', required: true }],
 		webhooks: CALLBACK_WEBHOOKS,
-		properties: triggerProperties('Alpha'),
+		properties: triggerProperties('Alpha', { confirmedSince: 2 }),
 	};
 
 	webhookMethods = NO_REMOTE_REGISTRATION;

@@ -30,7 +30,7 @@ export class BetaTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			...triggerProperties('Beta'),
+			...triggerProperties('Beta', { confirmedSince: 2 }),
 		],
 	};
 
