@@ -10,9 +10,9 @@ import type { AttachOptions } from './binary';
 import { attachOptions, renderItems } from './binary';
 import { ACCEPTED_CALLBACK_ANSWER, rejectCallback, respondJson, verifyCallback } from './callback-intake';
 import type { RenderContext, RenderProvider } from './provider';
-import type { ParsedRender, RenderResult } from './result';
+import type { ParsedRender, RenderResult, RenderStatus } from './result';
 import { isFinalStatus } from './result';
-import { ConcurrencyLimit, followJob, pollSettings } from './wait';
+import { ConcurrencyLimit, followJob, lookUpUnfinished, pollSettings } from './wait';
 
 /**
  * The webhook of every action node that can Wait for Callback: n8n routes a waiting execution's
@@ -65,7 +65,9 @@ export async function resumeAfterCallback(
 			`This callback URL was issued for ${provider.displayName} job ${job.jobId}, but the callback reports job ${reported}; nothing was resumed.`,
 		);
 	}
-	const resumingItem = jobs.reduce((last, entry, index) => (entry.jobId === undefined ? last : index), -1);
+	// The node went to wait after looking at the jobs from the last item backwards: the last item
+	// whose job it found unfinished (those after it had ended, those before were not looked at).
+	const resumingItem = jobs.reduce((last, entry, index) => (entry.jobId === undefined || entry.final ? last : index), -1);
 	if (itemIndex !== resumingItem) {
 		respondJson(context, 200, { received: true, resumesWith: 'the callback of the last item’s job' });
 		return { noWebhookResponse: true };
@@ -76,25 +78,9 @@ export async function resumeAfterCallback(
 	);
 	const waitOptions = context.getNodeParameter('waitOptions', {}) as IDataObject;
 	const settings = pollSettings(waitOptions);
-	// One look at every other job: as many at once as the provider takes submits, unless the user
-	// limited status checks, so that resuming takes about as long as one status call.
-	const lookups = new ConcurrencyLimit(
-		waitOptions.maxConcurrentPolls === undefined ? Math.max(settings.concurrency, provider.maxParallelSubmits) : settings.concurrency,
-	);
+	await lookUpUnfinished(context, provider, finished, lookupConcurrency(provider, waitOptions));
 	const unfinished = (): number[] =>
 		finished.flatMap((entry, index) => (entry instanceof Error || isFinalStatus(entry.result.status) ? [] : [index]));
-
-	await Promise.all(
-		unfinished().map(async (index) => {
-			const latest = finished[index] as ParsedRender;
-			try {
-				const fresh = await lookups.run(async () => await provider.fetchJob(context, latest.result.jobId, index));
-				finished[index] = { ...fresh, result: { ...fresh.result, correlationId: latest.result.correlationId } };
-			} catch {
-				// Still unknown: polled below like any unfinished job.
-			}
-		}),
-	);
 	const stillRunning = unfinished();
 	if (stillRunning.length > 0) {
 		respondJson(context, 200, { received: true });
@@ -112,29 +98,42 @@ export async function resumeAfterCallback(
 	return stillRunning.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { workflowData: [items] };
 }
 
-/** What the waiting execution keeps of an item: its job, or why it has none. */
+/**
+ * How many status looks run at once when every job is looked at in one go: as many as the provider
+ * takes submits, unless the user limited status checks (Max Parallel Status Checks), so that it
+ * takes about as long as one status call.
+ */
+export function lookupConcurrency(provider: RenderProvider, waitOptions: IDataObject): number {
+	const { concurrency } = pollSettings(waitOptions);
+	return waitOptions.maxConcurrentPolls === undefined ? Math.max(concurrency, provider.maxParallelSubmits) : concurrency;
+}
+
+/** What the waiting execution keeps of an item: its job and whether it was final, or why it has none. */
 interface WaitingJob {
 	jobId?: string;
 	reference?: string;
+	final?: boolean;
 	error?: string;
 }
 
 /**
- * The items the waiting node left as its input (one per input item: the job's RenderResult, or
- * `error` as a string where the item has no job), as n8n hands them to the resume webhook.
+ * The items the waiting node left as its input (one per input item: the job's RenderResult as
+ * last looked at, or no jobId and `error` where the item has no job), as n8n hands them to the
+ * resume webhook.
  */
 function waitingJobs(context: IWebhookFunctions): WaitingJob[] {
 	const stored = context.evaluateExpression(
-		'{{ $input.all().map(({ json }) => [json.jobId, json.correlationId, json.error]) }}',
+		'{{ $input.all().map(({ json }) => [json.jobId, json.correlationId, json.status, json.error]) }}',
 		0,
 	);
 	if (!Array.isArray(stored)) return [];
 	return stored.map((entry: unknown) => {
-		const [jobId, reference, error] = Array.isArray(entry) ? (entry as unknown[]) : [];
-		if (typeof error === 'string') return { error };
+		const [jobId, reference, status, error] = Array.isArray(entry) ? (entry as unknown[]) : [];
+		if (typeof jobId !== 'string' || !jobId) return { error: typeof error === 'string' ? error : undefined };
 		return {
-			jobId: typeof jobId === 'string' && jobId ? jobId : undefined,
+			jobId,
 			reference: typeof reference === 'string' ? reference : undefined,
+			final: typeof status === 'string' && isFinalStatus(status as RenderStatus),
 		};
 	});
 }

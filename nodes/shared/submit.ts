@@ -9,10 +9,10 @@ import type { ParsedRender } from './result';
 import { isFinalStatus } from './result';
 import { isHttpUrl } from './payload';
 import { DEFAULT_CALLBACK_URL_VALID_HOURS } from './descriptions';
-import { emitResults } from './resume';
+import { emitResults, lookupConcurrency } from './resume';
 import type { StopSignal } from './wait';
 import { providerCredentials, toNodeError } from './transport';
-import { ConcurrencyLimit, WAIT_TIMEOUT_CODE, followJob, pollSettings } from './wait';
+import { ConcurrencyLimit, WAIT_TIMEOUT_CODE, followJob, lookUpLastUnfinished, pollSettings } from './wait';
 
 type Submitted = Array<ParsedRender | Error | undefined>;
 
@@ -56,7 +56,8 @@ export async function runSubmitOperation(
 	};
 
 	// Polling starts for each job as soon as it is accepted, on its own schedule.
-	const settings = pollSettings(context.getNodeParameter('waitOptions', 0, {}) as IDataObject);
+	const waitOptions = context.getNodeParameter('waitOptions', 0, {}) as IDataObject;
+	const settings = pollSettings(waitOptions);
 	const statusChecks = new ConcurrencyLimit(settings.concurrency);
 	const stop: StopSignal = { stopped: false };
 	const finished: Submitted = new Array(items.length);
@@ -93,9 +94,13 @@ export async function runSubmitOperation(
 	throwFirstErrorUnlessContinuing(context, provider, submitted);
 
 	if (waitMode === 'callback') {
-		const anyAccepted = submitted.some((entry) => entry && !(entry instanceof Error));
-		const pending = submitted.some((entry) => entry && !(entry instanceof Error) && !isFinalStatus(entry.result.status));
-		if (anyAccepted && pending) {
+		// Jobs can end while the others are still being submitted, and n8n refuses their callbacks
+		// (409) until the execution waits. So the jobs are looked at from the last item backwards
+		// until one is unfinished: its callback will resume the execution (resume.ts), and the jobs
+		// found ended are looked up again then. When every job has ended, nothing waits.
+		const resumingItem = await lookUpLastUnfinished(context, provider, submitted, lookupConcurrency(provider, waitOptions));
+		finished.splice(0, finished.length, ...submitted);
+		if (resumingItem >= 0) {
 			await context.putExecutionToWait(new Date(Date.now() + settings.timeoutMs));
 			leaveTimeoutItems(context, provider, submitted, settings.timeoutMs);
 			// What the execution shows while it waits; the resuming callback replaces it.
@@ -172,11 +177,18 @@ function pendingItem(entry: ParsedRender | Error | undefined, itemIndex: number)
 function leaveTimeoutItems(context: IExecuteFunctions, provider: RenderProvider, submitted: Submitted, timeoutMs: number): void {
 	const input = context.getExecuteData().data.main;
 	const items = input[0] ?? [];
+	const seconds = Math.round(timeoutMs / 1000);
 	input[0] = submitted.map((entry, itemIndex) => {
 		const { json } = pendingItem(entry, itemIndex);
 		if (entry && !(entry instanceof Error)) {
-			const message = `No callback came for job ${entry.result.jobId} within ${Math.round(timeoutMs / 1000)} s. It goes on at ${provider.displayName}: fetch it with ${resultOperationLabel(provider)}.`;
+			const { jobId, status } = entry.result;
+			const message = isFinalStatus(status)
+				? `Job ${jobId} had ended (${status}) but no callback resumed the execution within ${seconds} s: fetch its result with ${resultOperationLabel(provider)}.`
+				: `No callback came for job ${jobId} within ${seconds} s. It goes on at ${provider.displayName}: fetch it with ${resultOperationLabel(provider)}.`;
 			json.error = { code: WAIT_TIMEOUT_CODE, message };
+		} else {
+			// An item without a job has no jobId, whatever its input had: the resume tells them apart so.
+			json.jobId = undefined;
 		}
 		return { json: { ...items[itemIndex]?.json, ...json }, pairedItem: { item: itemIndex } };
 	});

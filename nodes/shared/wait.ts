@@ -98,6 +98,58 @@ export async function followJob(
 }
 
 /**
+ * One status look at each unfinished job of `entries` (in place; only at `itemIndexes` when given),
+ * as many at once as `limit` allows. A failed look leaves the entry as it was. Resuming after a
+ * callback uses it; polling follows jobs with followJob instead.
+ */
+export async function lookUpUnfinished(
+	context: RenderContext,
+	provider: RenderProvider,
+	entries: Array<ParsedRender | Error | undefined>,
+	limit: number,
+	itemIndexes: number[] = [...entries.keys()],
+): Promise<void> {
+	const lookups = new ConcurrencyLimit(limit);
+	await Promise.all(
+		itemIndexes.map(async (itemIndex) => {
+			const entry = entries[itemIndex];
+			if (!isUnfinished(entry)) return;
+			try {
+				const fresh = await lookups.run(async () => await provider.fetchJob(context, entry.result.jobId, itemIndex));
+				entries[itemIndex] = withCorrelation(fresh, entry);
+			} catch {
+				// Still unknown: whoever called decides what an unfinished job means.
+			}
+		}),
+	);
+}
+
+/**
+ * Looks at the jobs of `entries` from the last item backwards, `limit` at a time, until one is
+ * still unfinished, and returns its index (-1 when every job has ended). Entries looked at are
+ * updated in place. Waiting for callbacks uses it just before going to wait: it is usually one
+ * status call, so the callback that will resume the execution can hardly come before it waits.
+ */
+export async function lookUpLastUnfinished(
+	context: RenderContext,
+	provider: RenderProvider,
+	entries: Array<ParsedRender | Error | undefined>,
+	limit: number,
+): Promise<number> {
+	for (let end = entries.length; end > 0; end -= limit) {
+		const batch = [...entries.keys()].slice(Math.max(0, end - limit), end);
+		await lookUpUnfinished(context, provider, entries, limit, batch);
+		const last = batch.reverse().find((itemIndex) => isUnfinished(entries[itemIndex]));
+		if (last !== undefined) return last;
+	}
+	return -1;
+}
+
+function isUnfinished(entry: ParsedRender | Error | undefined): entry is ParsedRender {
+	return entry !== undefined && !(entry instanceof Error) && !isFinalStatus(entry.result.status);
+}
+
+/**
  * What the submit knew carries over to each status answer: the correlation id, and request fields
  * the status answer does not echo (a multi-step submit's ids of its earlier steps, say).
  */

@@ -6,7 +6,7 @@
  *
  * Prints `runpod simulator ready {"baseUrl", "restUrl", "apiKey", "controlUrl"}`, then serves on
  * controlUrl:
- *   GET  /state          {config, requests, deliveries, jobs: [{id, status, input, createdAt}]}
+ *   GET  /state          {config, requests, deliveries, jobs: [{id, status, input, createdAt, webhook}]}
  *   POST /faults         a RunPodFaults patch (faultRates, dropWebhooks, runMs, answerDelayMs, ...)
  *   POST /reset          forgets jobs, requests and deliveries; the starting configuration again
  * It stops on SIGTERM or when its stdin closes (its parent is gone).
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
 	const control = createServer((req, res) => {
 		void (async () => {
 			if (req.method === 'GET' && req.url === '/state') {
-				const jobs = [...sim.jobs.values()].map(({ id, status, input, createdAt }) => ({ id, status, input, createdAt }));
+				const jobs = [...sim.jobs.values()].map(({ id, status, input, createdAt, webhook }) => ({ id, status, input, createdAt, webhook }));
 				return send(res, 200, { config: sim.config, requests: sim.requests, deliveries: sim.deliveries, jobs });
 			}
 			if (req.method === 'POST' && req.url === '/faults') {

@@ -22,6 +22,8 @@ const post = async (url: string, body: unknown) =>
 const secret = () => deepImageProvider.callbackSecret(deepImageCredentials(world.sim).deepImageApi);
 
 describe('Deep Image node: Wait for Callback', () => {
+	// Jobs run long enough to be unfinished when the node looks at them once before waiting.
+	beforeEach(() => world.sim.setFaults({ runMs: 400 }));
 	const runWaiting = async (inputItems: unknown[], parameters: IDataObject = {}) =>
 		await world.host.runWorkflow({
 			nodes: [startNode(), deepImageNode(world.sim, { waitFor: 'callback', ...parameters })],

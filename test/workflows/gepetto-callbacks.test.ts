@@ -19,6 +19,8 @@ const post = async (url: string, body: unknown) =>
 	});
 
 describe('Gepetto node: Wait for Callback', () => {
+	// Jobs run long enough to be unfinished when the node looks at them once before waiting.
+	beforeEach(() => world.sim.setFaults({ runMs: 400 }));
 	const runWaiting = async (inputItems: IDataObject[], parameters: IDataObject = {}) =>
 		await world.host.runWorkflow({
 			nodes: [startNode(), gepettoNode(world.sim, { waitFor: 'callback', ...parameters })],
@@ -54,7 +56,7 @@ describe('Gepetto node: Wait for Callback', () => {
 	});
 
 	it('a job that never calls back (Gepetto sends no failure callback) ends at the timeout naming its id', async () => {
-		world.sim.setFaults({ outcome: 'error' });
+		world.sim.setFaults({ outcome: 'error', runMs: 400 }); // still running when the node looks before waiting
 		const waiting = (await runWaiting([{ listing: 'a' }], { waitOptions: { timeout: 1 } })).assertStatus('waiting');
 		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
 		const [job] = [...world.sim.jobs.values()];

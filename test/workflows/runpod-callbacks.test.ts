@@ -37,6 +37,8 @@ async function waitUntil(check: () => boolean, timeoutMs = 5000) {
 }
 
 describe('RunPod node: Wait for Callback', () => {
+	// Jobs run long enough to be unfinished when the node looks at them once before waiting.
+	beforeEach(() => world.sim.setFaults({ runMs: 400 }));
 	const runWaiting = async (inputItems: IDataObject[], parameters: IDataObject = {}) =>
 		await world.host.runWorkflow({
 			nodes: [startNode(), runPodNode({ waitFor: 'callback', inputType: 'raw', rawInput: '={{ $json.input }}', ...parameters })],
@@ -50,7 +52,7 @@ describe('RunPod node: Wait for Callback', () => {
 		const waiting = (
 			await runWaiting([{ input: JSON.stringify({ prompt: 'a kitchen' }) }], { inputType: 'txt2img', prompt: 'a kitchen', correlationId: 'kitchen-1' })
 		).assertStatus('waiting');
-		expect(waiting.json('RunPod')[0]).toMatchObject({ status: 'pending', correlationId: 'kitchen-1' });
+		expect(waiting.json('RunPod')[0]).toMatchObject({ status: expect.stringMatching(/^(pending|running)$/), correlationId: 'kitchen-1' });
 
 		const [job] = [...world.sim.jobs.values()];
 		const webhook = new URL(job.webhook as string);
@@ -85,7 +87,7 @@ describe('RunPod node: Wait for Callback', () => {
 	});
 
 	it("is resumed by RunPod's own delivery", async () => {
-		const waiting = (await runWaiting([{ input: rawJob(50) }])).assertStatus('waiting');
+		const waiting = (await runWaiting([{ input: rawJob(400) }])).assertStatus('waiting');
 		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
 		expect(done.json('RunPod')[0]).toMatchObject({ status: 'completed' });
 		const deliveries = await world.sim.waitForDeliveries(1, 5000);
@@ -121,7 +123,7 @@ describe('RunPod node: Wait for Callback', () => {
 
 	it('at its timeout with no callback, ends with one WAIT_TIMEOUT item per job naming the job, not the bare input', async () => {
 		world.sim.setFaults({ dropWebhooks: true });
-		const inputItems = [{ input: rawJob(20), listing: 'a' }, { input: rawJob(20), listing: 'b' }];
+		const inputItems = [{ input: rawJob(400), listing: 'a' }, { input: rawJob(400), listing: 'b' }];
 		const waiting = (await runWaiting(inputItems, { waitOptions: { timeout: 1 } })).assertStatus('waiting');
 		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
 		const jobIds = [...world.sim.jobs.keys()];
@@ -134,12 +136,12 @@ describe('RunPod node: Wait for Callback', () => {
 	});
 
 	it('waits for callbacks with any number of items: every callback URL has the same short length', async () => {
-		const inputItems = Array.from({ length: 300 }, (_, index) => ({ input: rawJob(10), reference: `${index}-${'x'.repeat(40)}` }));
+		const inputItems = Array.from({ length: 150 }, (_, index) => ({ input: rawJob(3000), reference: `${index}-${'x'.repeat(40)}` }));
 		const waiting = (
 			await runWaiting(inputItems, { correlationId: '={{ $json.reference }}', waitOptions: { pollInterval: 0.1, timeout: 60 } })
 		).assertStatus('waiting');
 		const webhooks = [...world.sim.jobs.values()].map((job) => job.webhook as string);
-		expect(webhooks).toHaveLength(300);
+		expect(webhooks).toHaveLength(150);
 		expect(Math.max(...webhooks.map((url) => url.length))).toBeLessThan(waiting.resumeUrl.length + 200);
 		const done = (await world.host.waitForExecution(waiting.executionId, 30_000)).assertStatus('success');
 		const items = done.output('RunPod');
@@ -154,7 +156,7 @@ describe('RunPod node: Wait for Callback', () => {
 				nodes: [startNode(), { ...runPodNode({ waitFor: 'callback', inputType: 'raw', rawInput: '={{ $json.input }}' }), onError: 'continueRegularOutput' }],
 				connections: chain('Start', 'RunPod'),
 				credentials: runPodCredentials(world.sim),
-				inputItems: [{ input: rawJob(20) }, { input: 'oops' }],
+				inputItems: [{ input: rawJob(400) }, { input: 'oops' }],
 			})
 		).assertStatus('waiting');
 		const items = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success').output('RunPod');
@@ -162,9 +164,33 @@ describe('RunPod node: Wait for Callback', () => {
 		expect(items[1].json.error).toMatch(/not valid JSON/);
 	});
 
+	it('looks at the jobs from the last item backwards before waiting: a job that ended meanwhile (its callback refused by n8n) is not the one that resumes', async () => {
+		// The last item's job ends during the submits and its callback meets an execution that is not
+		// waiting yet (n8n answers 409); the resume must come from the first item's, still running.
+		world.sim.setFaults({ dropWebhooks: true, queueMs: 0 });
+		const waiting = (await runWaiting([{ input: rawJob(600) }, { input: rawJob(0) }])).assertStatus('waiting');
+		const [first, last] = [...world.sim.jobs.values()];
+		expect(waiting.json('RunPod').map((json) => json.status)).toEqual([expect.stringMatching(/^(pending|running)$/), 'completed']);
+		expect((await post(last.webhook as string, await statusOf(last.id))).status).toBe(200);
+		expect(world.host.getExecution(waiting.executionId)?.status).toBe('waiting');
+		await waitUntil(() => world.sim.jobs.get(first.id)?.status === 'COMPLETED');
+		expect((await post(first.webhook as string, await statusOf(first.id))).status).toBe(200);
+		const items = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success').output('RunPod');
+		expect(items.map((item) => [item.json.jobId, item.json.status])).toEqual([
+			[first.id, 'completed'],
+			[last.id, 'completed'],
+		]);
+	});
+
+	it('does not wait when every job has ended by the time all are submitted', async () => {
+		world.sim.setFaults({ dropWebhooks: true, queueMs: 0 });
+		const result = (await runWaiting([{ input: rawJob(0) }, { input: rawJob(0) }], { waitOptions: { timeout: 60 } })).assertStatus('success');
+		expect(result.json('RunPod').map((json) => json.status)).toEqual(['completed', 'completed']);
+	});
+
 	it('takes a callback URL only for its own job: another job id is refused with 403 and nothing resumes', async () => {
 		world.sim.setFaults({ dropWebhooks: true });
-		const waiting = (await runWaiting([{ input: rawJob(20) }, { input: rawJob(20) }])).assertStatus('waiting');
+		const waiting = (await runWaiting([{ input: rawJob(400) }, { input: rawJob(400) }])).assertStatus('waiting');
 		const [first, last] = [...world.sim.jobs.values()];
 		await waitUntil(() => world.sim.jobs.get(last.id)?.status === 'COMPLETED');
 		const injected = { ...(await statusOf(first.id)), output: { images: ['https://attacker.example/cat.png'] } };
@@ -191,7 +217,7 @@ describe('RunPod node: Wait for Callback', () => {
 
 	it("takes the body RunPod's local test server posts ({output}, no id or status) as the URL's job, completed", async () => {
 		world.sim.setFaults({ dropWebhooks: true });
-		const waiting = (await runWaiting([{ input: rawJob(20) }])).assertStatus('waiting');
+		const waiting = (await runWaiting([{ input: rawJob(400) }])).assertStatus('waiting');
 		const [job] = [...world.sim.jobs.values()];
 		const png = makePng(4, 4).toString('base64');
 		// runpod-python's rp_fastapi.py `_send_webhook(webhook, job_output)`: the handler's result only.

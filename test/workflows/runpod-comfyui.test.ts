@@ -231,6 +231,7 @@ describe('RunPod node: ComfyUI Workflow input (worker-comfyui)', () => {
 		});
 
 		it('names them so when the execution resumes on RunPod’s callback, Simplify on', async () => {
+			world.sim.setFaults({ runMs: 400 }); // unfinished when the node looks before waiting
 			const waiting = (await run({ comfyWorkflow: livingRoom(), waitFor: 'callback', simplify: true })).assertStatus('waiting');
 			const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
 			expect(fileNamesOf(done.output('RunPod'))).toEqual({ binary: NAMES, outputs: NAMES });

@@ -67,6 +67,7 @@ describe('RunPod examples at the current node versions', () => {
 describe('RunPod Simplify', () => {
 	// RunPod's callback body echoes the job's input, which the result keeps as `request`.
 	const resultOf = async (parameters: IDataObject) => {
+		world.sim.setFaults({ runMs: 400 }); // unfinished when the node looks before waiting
 		const waiting = (await runOne(runPodNode({ waitFor: 'callback', ...parameters }))).assertStatus('waiting');
 		return (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success').json('RunPod')[0];
 	};
