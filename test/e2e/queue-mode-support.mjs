@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { REPO_ROOT } from '../../scripts/n8n/paths.mjs';
+import { loadExamples } from '../../scripts/product.mjs';
 import {
 	CREDENTIAL_TYPE_OF_NODE,
 	NODE_TYPES,
@@ -59,14 +60,31 @@ export function triggerWorkflow(credential) {
 	};
 }
 
-/** Webhook {jobs: [{name}]} → one item per job → RunPod (Wait for Callback). */
-export const waitWorkflow = (credential) =>
-	waitForCallbackWorkflow(credential, {
+/**
+ * Webhook {jobs: [{name}]} → one item per job → RunPod (Wait for Callback); `errorWorkflow`, when
+ * given, is its Settings → Error Workflow.
+ */
+export function waitWorkflow(credential, { errorWorkflow } = {}) {
+	const workflow = waitForCallbackWorkflow(credential, {
 		name: 'queue mode: wait for callback',
 		path: 'queue-mode-wait',
 		idPrefix: 'd',
 		waitOptions: { timeout: 900 },
 	});
+	if (errorWorkflow) workflow.settings = { ...workflow.settings, errorWorkflow };
+	return workflow;
+}
+
+/** Error Trigger → No Op: counts the runs n8n starts as a workflow's Error Workflow. */
+export const errorWorkflow = () => ({
+	name: 'queue mode: error workflow',
+	nodes: [
+		{ parameters: {}, id: 'e0000000-0000-4000-8000-000000000001', name: 'Error Trigger', type: 'n8n-nodes-base.errorTrigger', typeVersion: 1, position: [0, 0] },
+		{ parameters: {}, id: 'e0000000-0000-4000-8000-000000000002', name: 'No Op', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0] },
+	],
+	connections: { 'Error Trigger': { main: [[{ node: 'No Op', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+});
 
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'runpod', 'callback-completed-two-pngs.json');
 
@@ -81,6 +99,21 @@ export function signedTriggerCallback(sim) {
 	const jobId = `qm-job-${crypto.randomUUID()}`;
 	const body = JSON.stringify({ ...fixture, id: jobId, status: 'COMPLETED', output: { ...fixture.output, images: fixture.output.images.slice(0, 1) } });
 	return { jobId, reference, query: new URL(url).search, body };
+}
+
+/** The example examples/<filePrefix>*.json with its placeholders filled in, as npm start imports it. */
+export function exampleWorkflowFile(filePrefix, values) {
+	const example = loadExamples(values).find(({ file }) => file.startsWith(filePrefix));
+	if (!example) throw new Error(`no example ${filePrefix}*.json`);
+	return example.workflow;
+}
+
+/** Points every n8n API credential reference of `workflow` at `credential` ({id, name}). */
+export function linkN8nApiCredential(workflow, credential) {
+	for (const node of workflow.nodes) {
+		if (node.credentials?.n8nApi) node.credentials.n8nApi = { id: credential.id, name: credential.name };
+	}
+	return workflow;
 }
 
 /** POSTs JSON; resolves {status, json, text, ms}. */
