@@ -54,8 +54,12 @@ export function percentile(values, share) {
 	return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
 }
 
+/** The middle value; for an even count, the mean of the two middle ones. */
 export function median(values) {
-	return percentile(values, 0.5);
+	if (!values.length) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Resident memory of a process in bytes (VmRSS), 0 if unreadable. */
@@ -65,6 +69,25 @@ export function rssOf(pid) {
 		return match ? Number(match[1]) * 1024 : 0;
 	} catch {
 		return 0;
+	}
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on Linux x64). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time a process has used so far, all its threads (user + system, /proc/<pid>/stat), in ms;
+ * NaN if unreadable. Unlike wall time, it does not grow while the process waits for a core, so it
+ * holds up on a busy machine.
+ */
+export function processCpuMs(pid) {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+	} catch {
+		return NaN;
 	}
 }
 

@@ -1,6 +1,7 @@
 /**
  * The bench's measurements, each side by side with n8n's own nodes in the same n8n:
- * - trigger vs Webhook node throughput (alternating rounds, executions counted),
+ * - throughput of the RunPod Trigger, a do-nothing community trigger and the Webhook node
+ *   (alternating rounds, executions counted),
  * - one 15 MB callback: latency and n8n's RSS growth, trigger vs Webhook node,
  * - 200 submits in one execution: RunPod node (Don't Wait) vs HTTP Request node,
  * - status calls per polled job vs ⌈duration ÷ interval⌉ + 1, and Poll through 429/500 bursts.
@@ -8,7 +9,7 @@
 import crypto from 'node:crypto';
 
 import { sleep } from '../n8n/commands.mjs';
-import { closedLoop, median, postOnce, sampleRss } from './load.mjs';
+import { closedLoop, median, postOnce, processCpuMs, sampleRss } from './load.mjs';
 import {
 	callbackBody, countExecutions, httpSubmitNode, jobsWorkflow, post, runPodNode, settledExecutionCount, signedQuery,
 } from './rig.mjs';
@@ -16,44 +17,63 @@ import {
 const MB = 1024 * 1024;
 
 /**
- * Alternating rounds (trigger, Webhook node; then the other way round) of `seconds` at
- * `connections`, each job id distinct, the same small body (a COMPLETED callback with one tiny
- * PNG). After each round the executions it started are counted.
+ * The order of `count` contenders in round `round`: rows of a balanced Latin square (Williams
+ * design: 0, 1, n-1, 2, n-2, ... shifted by the round), so over `count` rounds each contender runs
+ * once in each position and (for an even count) right after each other one once. Two contenders
+ * alternate: AB, BA.
  */
-export async function throughput(rig, { trigger, webhook, rounds = 3, seconds = 8, connections = 10, log = () => {} }) {
-	const targets = {
-		trigger: { workflow: trigger, path: trigger.webhookPaths['RunPod Trigger'] },
-		webhookNode: { workflow: webhook, path: webhook.webhookPaths.Webhook },
-	};
-	const results = { trigger: [], webhookNode: [] };
+export function roundOrder(count, round) {
+	const row = [];
+	for (let step = 0; row.length < count; step++) {
+		row.push(step === 0 ? 0 : step % 2 === 1 ? (step + 1) / 2 : count - step / 2);
+	}
+	return row.map((index) => (index + round) % count);
+}
+
+/**
+ * Closed-loop load on each contender in turn, `rounds` rounds of `seconds` at `connections`, in
+ * the order of `roundOrder`, so no contender always follows the same one or always runs first. `contenders`: {name: {workflow, path, images?}}; each request is a
+ * COMPLETED callback with a distinct job id, signed, carrying `images` ([] unless given). After
+ * each round the executions it started are counted, and the CPU n8n's process used from the
+ * round's start until its executions settled (all threads, so sqlite's too; the few execution
+ * count queries of the wait included) is divided by the requests answered. Returns {name:
+ * {perSecond, p50, cpuMsPerRequest (medians of the rounds), answered, executions, rounds}}.
+ */
+export async function throughput(rig, { contenders, rounds = 3, seconds = 8, connections = 10, log = () => {} }) {
+	const names = Object.keys(contenders);
+	const results = Object.fromEntries(names.map((name) => [name, []]));
 	const run = crypto.randomBytes(3).toString('hex');
 	for (let round = 0; round < rounds; round++) {
-		for (const kind of round % 2 === 0 ? ['trigger', 'webhookNode'] : ['webhookNode', 'trigger']) {
-			const { workflow, path } = targets[kind];
+		for (const name of roundOrder(names.length, round).map((index) => names[index])) {
+			const { workflow, path, images = [] } = contenders[name];
 			const before = await countExecutions(rig, workflow.id);
+			const cpuBefore = processCpuMs(rig.n8n.pid);
 			const figures = await closedLoop({
 				connections,
 				seconds,
 				nextRequest: (index) => {
-					const jobId = `bench-${run}-${round}-${kind}-${index}`;
-					return { url: `${rig.n8n.url}${path}${signedQuery(rig.signingKey, `ref-${jobId}`)}`, body: callbackBody(jobId) };
+					const jobId = `bench-${run}-${round}-${name}-${index}`;
+					return { url: `${rig.n8n.url}${path}${signedQuery(rig.signingKey, `ref-${jobId}`)}`, body: callbackBody(jobId, 'COMPLETED', { images }) };
 				},
 			});
 			const executions = (await settledExecutionCount(rig, workflow.id, { atLeast: before + figures.ok, quietMs: 1500 })) - before;
-			results[kind].push({ ...figures, executions });
-			log(`  round ${round + 1} ${kind}: ${figures.perSecond.toFixed(1)} req/s, p50 ${figures.p50.toFixed(0)} ms, ${figures.ok} answered 200, ${executions} executions`);
+			const cpuMsPerRequest = (processCpuMs(rig.n8n.pid) - cpuBefore) / figures.ok;
+			results[name].push({ ...figures, executions, cpuMsPerRequest });
+			const other = Object.entries(figures.statuses).filter(([status]) => status !== '200').map(([status, count]) => `, ${count}× ${status}`).join('');
+			log(`  round ${round + 1} ${name.padEnd(16)} ${figures.perSecond.toFixed(1).padStart(6)} req/s, p50 ${figures.p50.toFixed(0)} ms, n8n CPU ${cpuMsPerRequest.toFixed(1)} ms/request, ${figures.ok} answered 200${other}, ${executions} executions`);
 		}
 	}
-	const summary = (list) => ({
-		perSecond: median(list.map((entry) => entry.perSecond)),
-		p50: median(list.map((entry) => entry.p50)),
-		answered: list.reduce((sum, entry) => sum + entry.ok, 0),
-		executions: list.reduce((sum, entry) => sum + entry.executions, 0),
-		rounds: list,
-	});
-	const trig = summary(results.trigger);
-	const hook = summary(results.webhookNode);
-	return { trigger: trig, webhookNode: hook, ratio: trig.perSecond / hook.perSecond };
+	return Object.fromEntries(names.map((name) => {
+		const list = results[name];
+		return [name, {
+			perSecond: median(list.map((entry) => entry.perSecond)),
+			p50: median(list.map((entry) => entry.p50)),
+			cpuMsPerRequest: median(list.map((entry) => entry.cpuMsPerRequest)),
+			answered: list.reduce((sum, entry) => sum + entry.ok, 0),
+			executions: list.reduce((sum, entry) => sum + entry.executions, 0),
+			rounds: list,
+		}];
+	}));
 }
 
 /** A ~`megabytes` MB COMPLETED callback: one image of random bytes behind a PNG signature, base64. */

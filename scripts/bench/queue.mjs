@@ -1,7 +1,8 @@
 /**
  * Trigger throughput in queue mode (main + 2 webhook processors + 2 workers on Redis and
  * PostgreSQL, behind one round-robin address; scripts/n8n/queue-mode.mjs) with the same load as
- * the single-main measurement: 10 connections, distinct job ids, executions counted.
+ * the single-main measurement of the RunPod Trigger (latest version, callbacks without an image):
+ * 10 connections, distinct job ids, executions counted.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 
 import { importCredentials } from '../n8n/rest-client.mjs';
 import { closedLoop, median } from './load.mjs';
-import { callbackBody, settledExecutionCount, signedQuery, triggerWorkflow } from './rig.mjs';
+import { TRIGGER_LATEST_VERSION, callbackBody, settledExecutionCount, signedQuery, triggerWorkflow } from './rig.mjs';
 
 const QUEUE_MODE_MODULE = new URL('../n8n/queue-mode.mjs', import.meta.url);
 
@@ -28,7 +29,7 @@ export async function queueModeThroughput({ sim, signingKey, rounds = 3, seconds
 		const [credential] = await importCredentials(set.client, [{
 			name: 'RunPod (bench simulator)', type: 'runPodApi', data: { apiKey: sim.apiKey, baseUrl: sim.baseUrl, restUrl: sim.restUrl },
 		}]);
-		const workflow = triggerWorkflow({ id: credential.id, name: credential.name, type: 'runPodApi' });
+		const workflow = triggerWorkflow({ id: credential.id, name: credential.name, type: 'runPodApi' }, { typeVersion: TRIGGER_LATEST_VERSION });
 		const [{ id }] = await importWorkflows(set.client, [workflow]);
 		await publishWorkflow(set.client, id);
 		const hookPath = `webhook/${workflow.nodes[0].webhookId}/callback`;
@@ -42,7 +43,7 @@ export async function queueModeThroughput({ sim, signingKey, rounds = 3, seconds
 				seconds,
 				nextRequest: (index) => {
 					const jobId = `queue-${run}-${round}-${index}`;
-					return { url: `${set.webhookUrl}${hookPath}${signedQuery(signingKey, `ref-${jobId}`)}`, body: callbackBody(jobId) };
+					return { url: `${set.webhookUrl}${hookPath}${signedQuery(signingKey, `ref-${jobId}`)}`, body: callbackBody(jobId, 'COMPLETED', { images: [] }) };
 				},
 			});
 			expected += figures.ok;

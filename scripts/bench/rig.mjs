@@ -17,7 +17,8 @@ import path from 'node:path';
 import { DEFAULT_N8N_VERSION, REPO_ROOT } from '../n8n/paths.mjs';
 import { MINUTE, runCommand, sleep } from '../n8n/commands.mjs';
 import { n8nInstallDir, nodeFor, runtimeEnv } from '../n8n/install.mjs';
-import { installPackagesIntoN8n } from '../n8n/package.mjs';
+import { installPackageIntoN8n, installPackagesIntoN8n } from '../n8n/package.mjs';
+import { packPackage } from '../packages.mjs';
 import { startN8n } from '../n8n/process.mjs';
 import { databaseFile } from '../n8n/registration.mjs';
 import { importCredentials, importWorkflows, publishWorkflow, setupOwnerAndLogin } from '../n8n/rest-client.mjs';
@@ -26,6 +27,8 @@ import { importCredentials, importWorkflows, publishWorkflow, setupOwnerAndLogin
 const RUNPOD_PACKAGE = '@render-hooks/n8n-nodes-runpod';
 export const TRIGGER_TYPE = `${RUNPOD_PACKAGE}.runPodTrigger`;
 export const ACTION_TYPE = `${RUNPOD_PACKAGE}.runPod`;
+/** The RunPod Trigger's newest version (its defaultVersion): what a workflow made today has. */
+export const TRIGGER_LATEST_VERSION = 3;
 const SIGNING_LABEL = 'n8n-nodes-render-hooks/callback-signing-key';
 
 /** The RunPod simulator (simulators/runpod/remote.ts) in a child process; see that file for the control API. */
@@ -58,7 +61,7 @@ export async function startRemoteSimulator(options = {}, { log = () => {} } = {}
 	};
 	return {
 		...ready,
-		/** {config, requests: [{method, path, status, route, at}], deliveries, jobs: [{id, status, input, createdAt}]} */
+		/** {config, requests: [{method, path, status, route, at}], deliveries, jobs: [{id, status, input, createdAt, webhook}]} */
 		state: () => control('/state'),
 		faults: (patch) => control('/faults', patch),
 		reset: () => control('/reset', {}),
@@ -73,10 +76,11 @@ export async function startRemoteSimulator(options = {}, { log = () => {} } = {}
 /**
  * n8n `version` in a fresh user folder with the package installed as n8n's installer does, the
  * owner logged in and a RunPod credential pointing at a remote simulator started with `simulator`
- * options. `env` goes to n8n. Returns {n8n, client, sim, credential, signingKey, userFolder,
- * createWorkflow, restartN8n, stop}.
+ * options. `env` goes to n8n. `reference`: also install the do-nothing reference trigger
+ * (`referencePackage`) the same way. Returns {n8n, client, sim, credential, signingKey,
+ * userFolder, createWorkflow, restartN8n, stop}.
  */
-export async function startRig({ version = DEFAULT_N8N_VERSION, simulator = {}, env = {}, build = 'auto', log = () => {} } = {}) {
+export async function startRig({ version = DEFAULT_N8N_VERSION, simulator = {}, env = {}, build = 'auto', reference = false, log = () => {} } = {}) {
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `render-hooks-rig-${version}-`));
 	const stops = [];
 	const stop = async () => {
@@ -87,6 +91,10 @@ export async function startRig({ version = DEFAULT_N8N_VERSION, simulator = {}, 
 		const sim = await startRemoteSimulator(simulator, { log });
 		stops.push(() => sim.stop());
 		await installPackagesIntoN8n({ userFolder, version, build, packageNames: [RUNPOD_PACKAGE], log });
+		if (reference) {
+			const tarball = packPackage({ dir: writeReferencePackage(path.join(userFolder, 'reference-package')) }, path.join(userFolder, 'pack'));
+			await installPackageIntoN8n({ userFolder, version, tarball, log });
+		}
 		let n8n = await startN8n({ version, userFolder, env, log });
 		stops.push(() => n8n.stop());
 		let client = await setupOwnerAndLogin(n8n.url);
@@ -128,10 +136,81 @@ export async function startRig({ version = DEFAULT_N8N_VERSION, simulator = {}, 
 function webhookPaths(workflow) {
 	const paths = {};
 	for (const node of workflow.nodes) {
-		if (node.type === TRIGGER_TYPE) paths[node.name] = `/webhook/${node.webhookId}/callback`;
+		if (node.type === TRIGGER_TYPE || node.type === REFERENCE_TRIGGER_TYPE) paths[node.name] = `/webhook/${node.webhookId}/callback`;
 		if (node.type === 'n8n-nodes-base.webhook') paths[node.name] = `/webhook/${node.parameters.path}`;
 	}
 	return paths;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference trigger
+// ---------------------------------------------------------------------------------------------
+
+const REFERENCE_PACKAGE = 'n8n-nodes-bench-reference';
+export const REFERENCE_TRIGGER_TYPE = `${REFERENCE_PACKAGE}.benchReferenceTrigger`;
+
+/**
+ * The smallest community trigger: its webhook() emits the request body as one item, nothing else
+ * (no credential, no static data, no execute(), no parameter read). Its webhook is described as
+ * the RunPod Trigger's is (POST, answered by n8n on receipt, responseData 'noData'), so what it
+ * costs is what n8n costs any community trigger: the ceiling for a trigger's throughput. Version 2,
+ * as n8n evaluates an expression ($parameter.options.binaryData) per request for a webhook node at
+ * version 1 (parseRequestBody in n8n's webhook-helpers.js).
+ * Written as a plain CommonJS package (package.json with an n8n section, one node file) into
+ * `dir`; returns `dir`, to be packed and installed like the provider packages.
+ */
+export function writeReferencePackage(dir) {
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+	fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({
+		name: REFERENCE_PACKAGE,
+		version: '1.0.0',
+		description: 'npm run bench: a do-nothing community trigger, the reference for trigger throughput',
+		keywords: ['n8n-community-node-package'],
+		license: 'MIT',
+		main: 'index.js',
+		files: ['dist', 'index.js'],
+		n8n: { n8nNodesApiVersion: 1, credentials: [], nodes: ['dist/BenchReferenceTrigger.node.js'] },
+	}, null, 2)}\n`);
+	fs.writeFileSync(path.join(dir, 'index.js'), '\'use strict\';\nmodule.exports = {};\n');
+	fs.writeFileSync(path.join(dir, 'dist', 'BenchReferenceTrigger.node.js'), `'use strict';
+Object.defineProperty(exports, '__esModule', { value: true });
+exports.BenchReferenceTrigger = void 0;
+class BenchReferenceTrigger {
+	constructor() {
+		this.description = {
+			displayName: 'Bench Reference Trigger',
+			name: 'benchReferenceTrigger',
+			group: ['trigger'],
+			version: 2,
+			description: 'Starts the workflow with the request body as its one item',
+			defaults: { name: 'Bench Reference Trigger' },
+			inputs: [],
+			outputs: ['main'],
+			webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'callback' }],
+			properties: [],
+		};
+	}
+	async webhook() {
+		return { workflowData: [[{ json: this.getBodyData() }]] };
+	}
+}
+exports.BenchReferenceTrigger = BenchReferenceTrigger;
+`);
+	return dir;
+}
+
+/** The reference trigger alone (see `writeReferencePackage`). */
+export function referenceTriggerWorkflow({ name = `rig reference trigger ${uuid()}` } = {}) {
+	return {
+		name,
+		nodes: [{
+			parameters: {}, id: uuid(), name: 'Bench Reference Trigger', type: REFERENCE_TRIGGER_TYPE, typeVersion: 2,
+			position: [0, 0], webhookId: uuid(),
+		}],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,13 +220,18 @@ function webhookPaths(workflow) {
 const uuid = () => crypto.randomUUID();
 const credentialsOf = (credential) => ({ [credential.type]: { id: credential.id, name: credential.name } });
 
-/** A RunPod Trigger alone. */
-export function triggerWorkflow(credential, { name = `rig trigger ${uuid()}`, emitProgress = false, outputOptions = {} } = {}) {
+/**
+ * A RunPod Trigger alone, Confirm with API off; `typeVersion` 2 unless given
+ * (TRIGGER_LATEST_VERSION for what the editor creates today: version 3 has no Endpoint ID unless
+ * Confirm with API is on).
+ */
+export function triggerWorkflow(credential, { name = `rig trigger ${uuid()}`, emitProgress = false, outputOptions = {}, typeVersion = 2 } = {}) {
+	const endpoint = typeVersion >= 3 ? {} : { endpointId: 'sim-endpoint' };
 	return {
 		name,
 		nodes: [{
-			parameters: { endpointId: 'sim-endpoint', emitProgress, outputOptions },
-			id: uuid(), name: 'RunPod Trigger', type: TRIGGER_TYPE, typeVersion: 2, position: [0, 0],
+			parameters: { ...endpoint, confirmWithApi: false, emitProgress, outputOptions },
+			id: uuid(), name: 'RunPod Trigger', type: TRIGGER_TYPE, typeVersion, position: [0, 0],
 			webhookId: uuid(), credentials: credentialsOf(credential),
 		}],
 		connections: {},
@@ -231,7 +315,10 @@ export function signedQuery(signingKey, reference) {
 /** One tiny PNG (2×2, from the fixtures), base64: a COMPLETED callback's image. */
 export const TINY_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEUlEQVR4nGP4z8DwnwGMgRQAH+4D/dJQfRoAAAAASUVORK5CYII=';
 
-/** A RunPod callback body: a job at `status`, COMPLETED with images (tiny PNGs unless given). */
+/**
+ * A RunPod callback body: a job at `status`, COMPLETED with images (tiny PNGs unless given; an
+ * http(s) URL among them is an image the trigger downloads; [] for none).
+ */
 export function callbackBody(jobId, status = 'COMPLETED', { images = [TINY_PNG] } = {}) {
 	const body = { id: jobId, status, delayTime: 120, executionTime: 900 };
 	if (status === 'COMPLETED') body.output = { images, parameters: {}, info: '{}' };
@@ -262,18 +349,38 @@ export async function settledExecutionCount(rig, workflowId, { atLeast = 0, quie
 
 /**
  * Rows from the user folder's sqlite database, read with n8n's own sqlite3 under n8n's Node
- * (db-query.cjs). Safe while n8n runs (WAL, read only).
+ * (db-query.cjs). Safe while n8n runs (WAL, read only). `write`: one statement that changes rows
+ * (sqlite's locking serializes it with n8n's own writes); returns [].
  */
-export async function queryDatabase(rig, sql, params = []) {
+export async function queryDatabase(rig, sql, params = [], { write = false } = {}) {
 	const out = path.join(rig.userFolder, `query-${crypto.randomUUID()}.json`);
 	const env = await runtimeEnv(rig.version, { NODE_PATH: path.join(n8nInstallDir(rig.version), 'node_modules') });
 	await runCommand(await nodeFor(rig.version), [path.join(REPO_ROOT, 'scripts', 'bench', 'db-query.cjs'),
-		databaseFile(rig.userFolder), sql, JSON.stringify(params), out], {
+		databaseFile(rig.userFolder), sql, JSON.stringify(params), out, ...(write ? ['write'] : [])], {
 		cwd: rig.userFolder, env, logFile: path.join(rig.userFolder, 'db-query.log'), timeoutMs: MINUTE,
 	});
 	const rows = JSON.parse(fs.readFileSync(out, 'utf8'));
 	fs.rmSync(out, { force: true });
 	return rows;
+}
+
+/** The key under which the engine keeps a trigger's delivery memory in its static data (nodes/shared/callback-deliveries.ts). */
+const DELIVERY_LOG_KEY = 'renderHooksDeliveries';
+/** How many deliveries a trigger keeps in its static data (DEFAULT_DELIVERY_MEMORY there): a trigger that has run a while holds that many. */
+export const DELIVERY_MEMORY = 1000;
+
+/**
+ * Gives the RunPod Trigger of a published workflow `count` earlier deliveries in its static data,
+ * as a trigger that has run a while holds (DELIVERY_MEMORY), so that every callback measured
+ * loads, merges and saves a full delivery memory, not the short one of a new trigger. Written into
+ * n8n's database (n8n's API does not take static data); n8n reads a workflow's static data from
+ * there on each webhook request.
+ */
+export async function fillDeliveryMemory(rig, { id, workflow }, count = DELIVERY_MEMORY) {
+	const node = workflow.nodes.find((entry) => entry.type === TRIGGER_TYPE);
+	const earlier = Array.from({ length: count }, (_, index) => `earlier-${uuid()}-${index}:completed`);
+	await queryDatabase(rig, 'UPDATE workflow_entity SET staticData = ? WHERE id = ?',
+		[JSON.stringify({ [`node:${node.name}`]: { [DELIVERY_LOG_KEY]: earlier } }), String(id)], { write: true });
 }
 
 /**
