@@ -84,7 +84,8 @@ for (const version of VERSIONS) {
 			assert.deepEqual(ids.map((id) => byJob.get(id)?.length ?? 0), ids.map(() => 1), `executions per job: ${short([...byJob])}`);
 			assert.deepEqual(statuses, { success: 10 });
 			const saved = await rig.client.request(`/rest/workflows/${trigger.id}`);
-			const keys = Object.values(saved.staticData ?? {}).flatMap((node) => node.renderHooksDeliveries ?? []);
+			// The saved list is one '\n'-joined string (nodes/shared/callback-deliveries.ts).
+			const keys = Object.values(saved.staticData ?? {}).flatMap((node) => String(node.renderHooksDeliveries ?? '').split('\n'));
 			for (const id of ids) assert.ok(keys.includes(`${id}:completed`), `static data lacks ${id}:completed: ${short(saved.staticData)}`);
 		});
 

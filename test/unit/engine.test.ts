@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { ObservableObject } from 'n8n-workflow';
 
 import { MAX_FILE_NAME_LENGTH, binaryPropertyName, decodeBase64Image, detectFileType, storedFileNames } from '../../nodes/shared/binary';
 import {
@@ -115,8 +116,24 @@ describe('callback signing', () => {
 });
 
 describe('delivery memory', () => {
-	/** Static data as n8n hands it to one request: a fresh copy of what was saved, saved whole afterwards. */
-	const savedCopy = (saved: IDataObject): IDataObject => JSON.parse(JSON.stringify(saved)) as IDataObject;
+	const LIST = 'renderHooksDeliveries';
+	const WRITER = 'renderHooksDeliveriesWriter';
+
+	/**
+	 * One request's static data as n8n gives it to a trigger: its node's part of what was saved,
+	 * loaded afresh behind n8n's own change-tracking proxy. `saved()` is what n8n would write:
+	 * undefined when nothing changed, else the JSON of the node's part.
+	 */
+	function load(saved: IDataObject = {}) {
+		const workflowStaticData = ObservableObject.create({ node: JSON.parse(JSON.stringify(saved)) as IDataObject }, undefined, {
+			ignoreEmptyOnFirstChild: true,
+		});
+		const node = workflowStaticData.node as IDataObject;
+		return {
+			node,
+			saved: () => (workflowStaticData.__dataChanged === true ? (JSON.parse(JSON.stringify(node)) as IDataObject) : undefined),
+		};
+	}
 
 	it('lets the first claim of a (job, status) through and no repeat', () => {
 		const memory = new DeliveryMemory(3).attach({});
@@ -127,59 +144,133 @@ describe('delivery memory', () => {
 		expect(memory.hasFinal('job-2')).toBe(false);
 	});
 
-	it('keeps the newest keys in static data, at most the bound', () => {
-		const staticData: IDataObject = {};
-		const memory = new DeliveryMemory(3).attach(staticData);
-		for (const job of ['a', 'b', 'c', 'd']) memory.claim(`${job}:completed`);
-		expect(Object.values(staticData)).toEqual([['b:completed', 'c:completed', 'd:completed']]);
+	it('saves the newest keys as one string, at most the bound, with the id of the memory that wrote them', () => {
+		const memory = new DeliveryMemory(3);
+		const request = load();
+		const attached = memory.attach(request.node);
+		for (const job of ['a', 'b', 'c', 'd']) attached.claim(`${job}:completed`);
+		expect(request.saved()).toEqual({ [LIST]: 'b:completed\nc:completed\nd:completed', [WRITER]: memory.writerId });
+	});
+
+	it('reads back the string it saved (after a restart: another memory)', () => {
+		const before = load();
+		new DeliveryMemory().attach(before.node).claim('job-7:completed');
+		new DeliveryMemory().attach(before.node).claim('job-6:completed');
+		const saved = before.saved();
+
+		const afterRestart = new DeliveryMemory().attach(load(saved).node);
+		expect(afterRestart.claim('job-7:completed')).toBe(false);
+		expect(afterRestart.claim('job-6:completed')).toBe(false);
+		expect(afterRestart.claim('job-8:completed')).toBe(true);
+	});
+
+	it('reads the array earlier versions saved, and saves it back as a string', () => {
+		const memory = new DeliveryMemory();
+		const request = load({ [LIST]: ['job-1:completed', 'job-2:failed'] });
+		const attached = memory.attach(request.node);
+		expect(attached.claim('job-1:completed')).toBe(false);
+		expect(attached.hasFinal('job-2')).toBe(true);
+		expect(request.saved()).toBeUndefined();
+
+		attached.record('job-1:completed');
+		expect(request.saved()).toEqual({ [LIST]: 'job-1:completed\njob-2:failed', [WRITER]: memory.writerId });
+	});
+
+	it('merges an array an earlier version saved over its list, though the writer it left is this memory', () => {
+		const memory = new DeliveryMemory();
+		const saved = load();
+		memory.attach(saved.node).claim('job-1:completed');
+		const savedByEarlierVersion = { ...saved.saved(), [LIST]: ['job-1:completed', 'job-2:completed'] };
+		expect(memory.attach(load(savedByEarlierVersion).node).claim('job-2:completed')).toBe(false);
+	});
+
+	it('skips the merge of a list it saved itself: such a list holds no key it lacks', () => {
+		const memory = new DeliveryMemory();
+		const selfSaved = { [LIST]: 'job-1:completed\nnever-claimed:completed', [WRITER]: memory.writerId };
+		// The list is not read: a key only it holds stays unknown.
+		expect(memory.attach(load(selfSaved).node).claim('never-claimed:completed')).toBe(true);
+	});
+
+	it('merges a list another process saved, and that process merges its list back', () => {
+		const processA = new DeliveryMemory();
+		const processB = new DeliveryMemory();
+		const first = load();
+		processA.attach(first.node).claim('job-1:completed');
+
+		const second = load(first.saved());
+		const atB = processB.attach(second.node);
+		expect(atB.claim('job-1:completed')).toBe(false);
+		expect(atB.claim('job-2:completed')).toBe(true);
+		const savedByB = second.saved();
+		expect(savedByB).toEqual({ [LIST]: 'job-1:completed\njob-2:completed', [WRITER]: processB.writerId });
+
+		expect(processA.attach(load(savedByB).node).claim('job-2:completed')).toBe(false);
 	});
 
 	it('loses no key when concurrent requests save their copies in any order', () => {
 		const memory = new DeliveryMemory();
 		// Two requests load the same saved state, claim one key each, and save last-writer-wins.
-		const first = savedCopy({});
-		const second = savedCopy({});
-		memory.attach(first).claim('job-1:completed');
-		memory.attach(second).claim('job-2:completed');
-		for (const saved of [savedCopy(second), savedCopy(first)]) {
-			expect(Object.values(saved)).toEqual([['job-1:completed', 'job-2:completed']]);
-		}
-	});
-
-	it('after a restart, knows what was saved before it', () => {
-		const before = new DeliveryMemory();
-		const saved: IDataObject = {};
-		before.attach(saved).claim('job-7:completed');
-
-		const afterRestart = new DeliveryMemory().attach(savedCopy(saved));
-		expect(afterRestart.claim('job-7:completed')).toBe(false);
-		expect(afterRestart.claim('job-8:completed')).toBe(true);
+		const first = load();
+		const second = load();
+		memory.attach(first.node).claim('job-1:completed');
+		memory.attach(second.node).claim('job-2:completed');
+		for (const saved of [second.saved(), first.saved()]) expect(saved?.[LIST]).toBe('job-1:completed\njob-2:completed');
 	});
 
 	it('records a delivery claimed in another process, so its list carries it and a repeat here is refused', () => {
-		const staticData: IDataObject = {};
-		const memory = new DeliveryMemory().attach(staticData);
+		const request = load();
+		const memory = new DeliveryMemory().attach(request.node);
 		memory.record('job-5:completed');
 		memory.record('job-5:completed');
-		expect(Object.values(staticData)).toEqual([['job-5:completed']]);
+		expect(request.saved()?.[LIST]).toBe('job-5:completed');
 		expect(memory.claim('job-5:completed')).toBe(false);
+	});
+
+	it('never saves a key twice, however often it is recorded, merged or claimed', () => {
+		const processA = new DeliveryMemory();
+		const processB = new DeliveryMemory();
+		let saved: IDataObject | undefined = {};
+		for (let round = 0; round < 3; round++) {
+			for (const memory of [processA, processB]) {
+				const request = load(saved);
+				const attached = memory.attach(request.node);
+				attached.claim('job-1:completed');
+				attached.record('job-1:completed');
+				attached.record(`job-${round + 2}:completed`);
+				saved = request.saved() ?? saved;
+			}
+		}
+		expect(saved?.[LIST]).toBe(['job-1', 'job-2', 'job-3', 'job-4'].map((job) => `${job}:completed`).join('\n'));
+		// A list holding a key twice (written by hand) is not saved with it twice either.
+		const request = load({ [LIST]: 'job-9:completed\njob-9:completed' });
+		new DeliveryMemory().attach(request.node).record('job-9:completed');
+		expect(request.saved()).toBeUndefined();
+		new DeliveryMemory().attach(request.node).claim('job-10:completed');
+		expect(request.saved()?.[LIST]).toBe('job-9:completed\njob-10:completed');
+	});
+
+	it('keeps a key holding a line break out of the saved list, so it cannot be read back as other keys', () => {
+		const request = load();
+		const attached = new DeliveryMemory().attach(request.node);
+		expect(attached.claim('forged\nvictim:completed')).toBe(true);
+		expect(attached.claim('forged\nvictim:completed')).toBe(false);
+		attached.claim('job-1:completed');
+		expect(new DeliveryMemory().attach(load(request.saved()).node).claim('victim:completed')).toBe(true);
 	});
 
 	it('changes no static data for a repeat, or for a record the saved list already holds (n8n then saves nothing)', () => {
 		const memory = new DeliveryMemory();
-		const first: IDataObject = {};
-		memory.attach(first).claim('job-3:completed');
-		const saved = savedCopy(first);
-		const savedList = Object.values(saved)[0];
+		const first = load();
+		memory.attach(first.node).claim('job-3:completed');
 
-		const repeat = memory.attach(saved);
-		expect(repeat.claim('job-3:completed')).toBe(false);
-		repeat.record('job-3:completed');
-		expect(Object.values(saved)[0]).toBe(savedList);
+		const repeat = load(first.saved());
+		const attached = memory.attach(repeat.node);
+		expect(attached.claim('job-3:completed')).toBe(false);
+		attached.record('job-3:completed');
+		expect(repeat.saved()).toBeUndefined();
 
-		repeat.record('job-4:completed');
-		expect(Object.values(saved)[0]).not.toBe(savedList);
-		expect(Object.values(saved)[0]).toEqual(['job-3:completed', 'job-4:completed']);
+		attached.record('job-4:completed');
+		expect(repeat.saved()?.[LIST]).toBe('job-3:completed\njob-4:completed');
 	});
 
 	it('keeps triggers apart', () => {
