@@ -10,7 +10,7 @@ import type { AttachOptions } from './binary';
 import { attachOptions, renderItems } from './binary';
 import { ACCEPTED_CALLBACK_ANSWER, rejectCallback, respondJson, verifyCallback } from './callback-intake';
 import type { RenderContext, RenderProvider } from './provider';
-import type { ParsedRender, RenderResult, RenderStatus } from './result';
+import type { ParsedRender, RenderResult } from './result';
 import { isFinalStatus } from './result';
 import { ConcurrencyLimit, followJob, lookUpUnfinished, pollSettings } from './wait';
 
@@ -31,12 +31,11 @@ export const RESUME_WEBHOOKS: INodeTypeDescription['webhooks'] = [
 ];
 
 /**
- * The webhook of a node that waits for callbacks. n8n resumes a waiting execution only once, and
+ * The webhook of a node that waits for a callback. n8n resumes a waiting execution only once, and
  * keeps nothing a node could write while it waits, except what the node left as its input when it
- * went to wait: there each item holds its job (`leaveTimeoutItems` in submit.ts), and each job's
- * callback URL names its item. Every callback is checked against that job (a URL is good for its
- * own job only) and answered at once; the callback of the last item's job resumes the execution
- * with every item's result. The other callbacks only confirm receipt.
+ * went to wait: there each item holds its job (`leaveTimeoutItems` in submit.ts). Only the last
+ * item's job was given the resume URL, naming its item; its callback is checked against that job
+ * (the URL is good for it alone) and resumes the execution with every item's result.
  *
  * The resuming callback looks every other job up once. When all are final, the results go back to
  * n8n and n8n answers the provider itself, only after it has stored the resume: a crash before
@@ -54,8 +53,8 @@ export async function resumeAfterCallback(
 	if (!verified.ok) return verified.response;
 	const itemIndex = verified.extras.item === undefined ? -1 : Number(verified.extras.item);
 	const job = jobs[itemIndex];
-	if (!job?.jobId || job.reference !== verified.reference) {
-		return rejectCallback(context, 403, `This callback URL was not issued for a job this execution waits for; nothing was resumed.`);
+	if (!job?.jobId || job.reference !== verified.reference || itemIndex !== jobs.length - 1) {
+		return rejectCallback(context, 403, `This callback URL was not issued for the job this execution waits for; nothing was resumed.`);
 	}
 	const reported = verified.parsed.result.jobId;
 	if (reported !== job.jobId) {
@@ -64,13 +63,6 @@ export async function resumeAfterCallback(
 			403,
 			`This callback URL was issued for ${provider.displayName} job ${job.jobId}, but the callback reports job ${reported}; nothing was resumed.`,
 		);
-	}
-	// The node went to wait after looking at the jobs from the last item backwards: the last item
-	// whose job it found unfinished (those after it had ended, those before were not looked at).
-	const resumingItem = jobs.reduce((last, entry, index) => (entry.jobId === undefined || entry.final ? last : index), -1);
-	if (itemIndex !== resumingItem) {
-		respondJson(context, 200, { received: true, resumesWith: 'the callback of the last item’s job' });
-		return { noWebhookResponse: true };
 	}
 
 	const finished: Array<ParsedRender | Error> = jobs.map((entry, index) =>
@@ -103,38 +95,32 @@ export async function resumeAfterCallback(
  * takes submits, unless the user limited status checks (Max Parallel Status Checks), so that it
  * takes about as long as one status call.
  */
-export function lookupConcurrency(provider: RenderProvider, waitOptions: IDataObject): number {
+function lookupConcurrency(provider: RenderProvider, waitOptions: IDataObject): number {
 	const { concurrency } = pollSettings(waitOptions);
 	return waitOptions.maxConcurrentPolls === undefined ? Math.max(concurrency, provider.maxParallelSubmits) : concurrency;
 }
 
-/** What the waiting execution keeps of an item: its job and whether it was final, or why it has none. */
+/** What the waiting execution keeps of an item: its job, or why it has none. */
 interface WaitingJob {
 	jobId?: string;
 	reference?: string;
-	final?: boolean;
 	error?: string;
 }
 
 /**
- * The items the waiting node left as its input (one per input item: the job's RenderResult as
- * last looked at, or no jobId and `error` where the item has no job), as n8n hands them to the
- * resume webhook.
+ * The items the waiting node left as its input (one per input item: the job's RenderResult, or
+ * no jobId and `error` where the item has no job), as n8n hands them to the resume webhook.
  */
 function waitingJobs(context: IWebhookFunctions): WaitingJob[] {
 	const stored = context.evaluateExpression(
-		'{{ $input.all().map(({ json }) => [json.jobId, json.correlationId, json.status, json.error]) }}',
+		'{{ $input.all().map(({ json }) => [json.jobId, json.correlationId, json.error]) }}',
 		0,
 	);
 	if (!Array.isArray(stored)) return [];
 	return stored.map((entry: unknown) => {
-		const [jobId, reference, status, error] = Array.isArray(entry) ? (entry as unknown[]) : [];
+		const [jobId, reference, error] = Array.isArray(entry) ? (entry as unknown[]) : [];
 		if (typeof jobId !== 'string' || !jobId) return { error: typeof error === 'string' ? error : undefined };
-		return {
-			jobId,
-			reference: typeof reference === 'string' ? reference : undefined,
-			final: typeof status === 'string' && isFinalStatus(status as RenderStatus),
-		};
+		return { jobId, reference: typeof reference === 'string' ? reference : undefined };
 	});
 }
 

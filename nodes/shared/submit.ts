@@ -9,10 +9,10 @@ import type { ParsedRender } from './result';
 import { isFinalStatus } from './result';
 import { isHttpUrl } from './payload';
 import { DEFAULT_CALLBACK_URL_VALID_HOURS } from './descriptions';
-import { emitResults, lookupConcurrency } from './resume';
+import { emitResults } from './resume';
 import type { StopSignal } from './wait';
 import { providerCredentials, toNodeError } from './transport';
-import { ConcurrencyLimit, WAIT_TIMEOUT_CODE, followJob, lookUpLastUnfinished, pollSettings } from './wait';
+import { ConcurrencyLimit, WAIT_TIMEOUT_CODE, followJob, lookUpUnfinished, pollSettings } from './wait';
 
 type Submitted = Array<ParsedRender | Error | undefined>;
 
@@ -41,8 +41,12 @@ export async function runSubmitOperation(
 	const submitted: Submitted = new Array(items.length);
 	const submitOptions = context.getNodeParameter('submitOptions', 0, {}) as IDataObject;
 	const callbackUrlFor = (itemIndex: number, reference: string): string | undefined => {
-		// The waiting execution keeps each item's job (leaveTimeoutItems): the URL names the item.
-		if (resumeUrl) return signedCallbackUrl(resumeUrl, secret, reference, { item: String(itemIndex) });
+		// Only the last item's job calls back: the waiting execution keeps every item's job
+		// (leaveTimeoutItems), and that callback looks the others up. A callback of each job would
+		// cost n8n a resume request apiece (an expression sandbox in n8n 2.x) and change nothing.
+		if (resumeUrl) {
+			return itemIndex === items.length - 1 ? signedCallbackUrl(resumeUrl, secret, reference, { item: String(itemIndex) }) : unroutedUrl;
+		}
 		const userUrl =
 			waitMode === 'none' && callbacks.mode === 'perJob' ? (context.getNodeParameter('callbackUrl', itemIndex, '') as string) : '';
 		if (userUrl && !isHttpUrl(userUrl)) {
@@ -94,18 +98,20 @@ export async function runSubmitOperation(
 	throwFirstErrorUnlessContinuing(context, provider, submitted);
 
 	if (waitMode === 'callback') {
-		// Jobs can end while the others are still being submitted, and n8n refuses their callbacks
-		// (409) until the execution waits. So the jobs are looked at from the last item backwards
-		// until one is unfinished: its callback will resume the execution (resume.ts), and the jobs
-		// found ended are looked up again then. When every job has ended, nothing waits.
-		const resumingItem = await lookUpLastUnfinished(context, provider, submitted, lookupConcurrency(provider, waitOptions));
-		finished.splice(0, finished.length, ...submitted);
-		if (resumingItem >= 0) {
+		// The last job may have ended while the others were submitted, its callback refused (409)
+		// because the execution did not wait yet: one look says whether a callback is still to come.
+		const last = items.length - 1;
+		await lookUpUnfinished(context, provider, submitted, 1, [last]);
+		finished[last] = submitted[last];
+		const lastJob = submitted[last];
+		if (lastJob && !(lastJob instanceof Error) && !isFinalStatus(lastJob.result.status)) {
 			await context.putExecutionToWait(new Date(Date.now() + settings.timeoutMs));
 			leaveTimeoutItems(context, provider, submitted, settings.timeoutMs);
 			// What the execution shows while it waits; the resuming callback replaces it.
 			return submitted.map((entry, itemIndex) => pendingItem(entry, itemIndex));
 		}
+		// No callback will resume (the last job has ended, or was not accepted): poll the others.
+		submitted.forEach((entry, itemIndex) => entry && !(entry instanceof Error) && follow(itemIndex, entry));
 	}
 	await Promise.all(followers);
 	return await emitResults(context, finished, (itemIndex) => attachOptions(context, itemIndex));

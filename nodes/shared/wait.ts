@@ -99,7 +99,7 @@ export async function followJob(
 
 /**
  * One status look at each unfinished job of `entries` (in place; only at `itemIndexes` when given),
- * as many at once as `limit` allows. A failed look leaves the entry as it was. Resuming after a
+ * as many at once as `limit` allows. A failed look leaves the entry as it was. Waiting for a
  * callback uses it; polling follows jobs with followJob instead.
  */
 export async function lookUpUnfinished(
@@ -122,27 +122,6 @@ export async function lookUpUnfinished(
 			}
 		}),
 	);
-}
-
-/**
- * Looks at the jobs of `entries` from the last item backwards, `limit` at a time, until one is
- * still unfinished, and returns its index (-1 when every job has ended). Entries looked at are
- * updated in place. Waiting for callbacks uses it just before going to wait: it is usually one
- * status call, so the callback that will resume the execution can hardly come before it waits.
- */
-export async function lookUpLastUnfinished(
-	context: RenderContext,
-	provider: RenderProvider,
-	entries: Array<ParsedRender | Error | undefined>,
-	limit: number,
-): Promise<number> {
-	for (let end = entries.length; end > 0; end -= limit) {
-		const batch = [...entries.keys()].slice(Math.max(0, end - limit), end);
-		await lookUpUnfinished(context, provider, entries, limit, batch);
-		const last = batch.reverse().find((itemIndex) => isUnfinished(entries[itemIndex]));
-		if (last !== undefined) return last;
-	}
-	return -1;
 }
 
 function isUnfinished(entry: ParsedRender | Error | undefined): entry is ParsedRender {

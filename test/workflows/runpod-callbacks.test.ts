@@ -94,12 +94,13 @@ describe('RunPod node: Wait for Callback', () => {
 		expect(deliveries[0].url).toContain(waiting.resumeUrl.split('?')[0]);
 	});
 
-	it('with several items, earlier callbacks are acknowledged and the last job’s callback resumes with every result', async () => {
+	it('with several items, only the last job calls back, and its callback resumes with every result', async () => {
 		const inputItems = [{ input: rawJob(20) }, { input: rawJob(20, { sim_fail: 'bad seed' }) }, { input: rawJob(900) }];
 		const waiting = (await runWaiting(inputItems, { correlationId: '={{ "item-" + $itemIndex }}' })).assertStatus('waiting');
+		expect([...world.sim.jobs.values()].map((job) => job.webhook === undefined)).toEqual([true, true, false]);
 
-		// The first two jobs call back while the third still runs: 200, and the execution keeps waiting.
-		await world.sim.waitForDeliveries(2, 5000);
+		// The first two jobs end while the third still runs, without a callback: the execution keeps waiting.
+		await waitUntil(() => [...world.sim.jobs.values()].filter((job) => job.status === 'COMPLETED' || job.status === 'FAILED').length >= 2);
 		expect(world.host.getExecution(waiting.executionId)?.status).toBe('waiting');
 
 		const done = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success');
@@ -135,14 +136,15 @@ describe('RunPod node: Wait for Callback', () => {
 		expect((items[0].json.error as IDataObject).message).toMatch(/No callback came for job .* within 1 s/);
 	});
 
-	it('waits for callbacks with any number of items: every callback URL has the same short length', async () => {
-		const inputItems = Array.from({ length: 150 }, (_, index) => ({ input: rawJob(3000), reference: `${index}-${'x'.repeat(40)}` }));
+	it('waits with any number of items: only the last job carries the resume URL, as short as for one item', async () => {
+		const inputItems = Array.from({ length: 150 }, (_, index) => ({ input: rawJob(1000), reference: `${index}-${'x'.repeat(40)}` }));
 		const waiting = (
 			await runWaiting(inputItems, { correlationId: '={{ $json.reference }}', waitOptions: { pollInterval: 0.1, timeout: 60 } })
 		).assertStatus('waiting');
-		const webhooks = [...world.sim.jobs.values()].map((job) => job.webhook as string);
-		expect(webhooks).toHaveLength(150);
-		expect(Math.max(...webhooks.map((url) => url.length))).toBeLessThan(waiting.resumeUrl.length + 200);
+		const webhooks = [...world.sim.jobs.values()].flatMap((job) => (job.webhook ? [job.webhook as string] : []));
+		expect(webhooks).toHaveLength(1);
+		expect(new URL(webhooks[0]).searchParams.get('item')).toBe('149');
+		expect(webhooks[0].length).toBeLessThan(waiting.resumeUrl.length + 200);
 		const done = (await world.host.waitForExecution(waiting.executionId, 30_000)).assertStatus('success');
 		const items = done.output('RunPod');
 		expect(items.map((item) => [item.json.status, item.json.correlationId])).toEqual(
@@ -150,45 +152,29 @@ describe('RunPod node: Wait for Callback', () => {
 		);
 	});
 
-	it('waits when the last item could not be submitted: the last accepted job’s callback resumes, the failed item keeps its error', async () => {
-		const waiting = (
-			await world.host.runWorkflow({
-				nodes: [startNode(), { ...runPodNode({ waitFor: 'callback', inputType: 'raw', rawInput: '={{ $json.input }}' }), onError: 'continueRegularOutput' }],
-				connections: chain('Start', 'RunPod'),
-				credentials: runPodCredentials(world.sim),
-				inputItems: [{ input: rawJob(400) }, { input: 'oops' }],
-			})
-		).assertStatus('waiting');
-		const items = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success').output('RunPod');
+	it('polls instead of waiting when the last item could not be submitted, so no job is left without a way back', async () => {
+		const result = await world.host.runWorkflow({
+			nodes: [startNode(), { ...runPodNode({ waitFor: 'callback', inputType: 'raw', rawInput: '={{ $json.input }}', waitOptions: { pollInterval: 0.5 } }), onError: 'continueRegularOutput' }],
+			connections: chain('Start', 'RunPod'),
+			credentials: runPodCredentials(world.sim),
+			inputItems: [{ input: rawJob(400) }, { input: 'oops' }],
+		});
+		const items = result.assertStatus('success').output('RunPod');
 		expect(items[0].json.status).toBe('completed');
 		expect(items[1].json.error).toMatch(/not valid JSON/);
 	});
 
-	it('looks at the jobs from the last item backwards before waiting: a job that ended meanwhile (its callback refused by n8n) is not the one that resumes', async () => {
-		// The last item's job ends during the submits and its callback meets an execution that is not
-		// waiting yet (n8n answers 409); the resume must come from the first item's, still running.
-		world.sim.setFaults({ dropWebhooks: true, queueMs: 0 });
-		const waiting = (await runWaiting([{ input: rawJob(600) }, { input: rawJob(0) }])).assertStatus('waiting');
-		const [first, last] = [...world.sim.jobs.values()];
-		expect(waiting.json('RunPod').map((json) => json.status)).toEqual([expect.stringMatching(/^(pending|running)$/), 'completed']);
-		expect((await post(last.webhook as string, await statusOf(last.id))).status).toBe(200);
-		expect(world.host.getExecution(waiting.executionId)?.status).toBe('waiting');
-		await waitUntil(() => world.sim.jobs.get(first.id)?.status === 'COMPLETED');
-		expect((await post(first.webhook as string, await statusOf(first.id))).status).toBe(200);
-		const items = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success').output('RunPod');
-		expect(items.map((item) => [item.json.jobId, item.json.status])).toEqual([
-			[first.id, 'completed'],
-			[last.id, 'completed'],
-		]);
-	});
-
-	it('does not wait when every job has ended by the time all are submitted', async () => {
-		world.sim.setFaults({ dropWebhooks: true, queueMs: 0 });
-		const result = (await runWaiting([{ input: rawJob(0) }, { input: rawJob(0) }], { waitOptions: { timeout: 60 } })).assertStatus('success');
+	it('polls instead of waiting when the last job has ended before the node could wait (its callback refused by n8n meanwhile)', async () => {
+		world.sim.setFaults({ queueMs: 0 });
+		const result = (
+			await runWaiting([{ input: rawJob(600) }, { input: rawJob(0) }], { waitOptions: { pollInterval: 0.5, timeout: 60 } })
+		).assertStatus('success');
 		expect(result.json('RunPod').map((json) => json.status)).toEqual(['completed', 'completed']);
+		const [first] = [...world.sim.jobs.values()];
+		expect(world.sim.requests.filter((request) => request.path.endsWith(`/status/${first.id}`)).length).toBeGreaterThanOrEqual(1);
 	});
 
-	it('takes a callback URL only for its own job: another job id is refused with 403 and nothing resumes', async () => {
+	it('takes its callback URL only for its own job: another job id is refused with 403 and nothing resumes', async () => {
 		world.sim.setFaults({ dropWebhooks: true });
 		const waiting = (await runWaiting([{ input: rawJob(400) }, { input: rawJob(400) }])).assertStatus('waiting');
 		const [first, last] = [...world.sim.jobs.values()];
@@ -200,12 +186,9 @@ describe('RunPod node: Wait for Callback', () => {
 			const answer = await post(last.webhook as string, { ...injected, id: jobId });
 			expect([answer.status, answer.data.error]).toEqual([403, expect.stringContaining(`issued for RunPod job ${last.id}`)]);
 		}
-		const otherItem = await post(first.webhook as string, { ...injected, id: last.id });
-		expect(otherItem.status).toBe(403);
 		expect(world.host.getExecution(waiting.executionId)?.status).toBe('waiting');
 
-		// The genuine callbacks still resume it, with RunPod's own results.
-		expect((await post(first.webhook as string, await statusOf(first.id))).status).toBe(200);
+		// The genuine callback still resumes it, with RunPod's own results for both jobs.
 		expect((await post(last.webhook as string, await statusOf(last.id))).status).toBe(200);
 		const items = (await world.host.waitForExecution(waiting.executionId, 10_000)).assertStatus('success').output('RunPod');
 		expect(items.map((item) => [item.json.jobId, item.json.status])).toEqual([
