@@ -195,3 +195,52 @@ export async function pollUnderFaults(rig, { jobs = 20, runs = 10, log = () => {
 	}
 	return { jobs, runs, allCompletedRuns: outcomes.filter((outcome) => outcome.completed === jobs).length, outcomes };
 }
+
+/**
+ * `jobs` items of `jobMs` each, the API answering in `apiMs`: how long one execution takes from its
+ * start to its end (n8n's startedAt → stoppedAt) with Wait for Callback, against Poll at its
+ * default interval (5 s) and at 1 s. Runs alternate; medians of `runs`.
+ */
+export async function waitVersusPoll(rig, { jobs = 100, jobMs = 3000, apiMs = 100, runs = 3, log = () => {} }) {
+	const { listExecutions, getExecution } = await import('../../test/e2e/e2e-support.mjs');
+	const contenders = {
+		waitForCallback: await rig.createWorkflow(jobsWorkflow(runPodNode(rig.credential, { waitFor: 'callback', waitOptions: { timeout: 600 } }), { responseMode: 'onReceived' })),
+		pollDefault: await rig.createWorkflow(jobsWorkflow(runPodNode(rig.credential, { waitOptions: { timeout: 600 } }), { responseMode: 'onReceived' })),
+		poll1s: await rig.createWorkflow(jobsWorkflow(runPodNode(rig.credential, { waitOptions: { pollInterval: 1, timeout: 600 } }), { responseMode: 'onReceived' })),
+	};
+	const { config } = await rig.sim.state();
+	const results = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
+	try {
+		for (let run = 0; run < runs; run++) {
+			const order = Object.keys(contenders);
+			for (const name of run % 2 === 0 ? order : order.reverse()) {
+				await rig.sim.reset();
+				await rig.sim.faults({ answerDelayMs: apiMs, runMs: jobMs - config.queueMs });
+				const { id } = contenders[name];
+				const [before] = await listExecutions(rig.client, id, { limit: 1 });
+				const body = JSON.stringify({ jobs: Array.from({ length: jobs }, (_, index) => ({ name: `${name}-${run}-${index}`, prompt: 'bench' })) });
+				const answer = await post(rig, contenders[name].webhookPaths.Webhook, body);
+				if (answer.status !== 200) throw new Error(`${name}: ${answer.status} ${answer.text.slice(0, 300)}`);
+				let execution;
+				for (const deadline = Date.now() + 10 * 60_000; Date.now() < deadline; await sleep(250)) {
+					const [newest] = await listExecutions(rig.client, id, { limit: 1 });
+					if (newest && newest.id !== before?.id && newest.stoppedAt && !['waiting', 'running', 'new'].includes(newest.status)) {
+						execution = await getExecution(rig.client, newest.id);
+						break;
+					}
+				}
+				if (!execution) throw new Error(`${name}: the execution did not end within 10 minutes`);
+				const items = execution.data.resultData.runData.RunPod?.at(-1)?.data?.main?.[0] ?? [];
+				const completed = items.filter((item) => item.json.status === 'completed').length;
+				if (execution.status !== 'success' || completed !== jobs) throw new Error(`${name}: ${execution.status}, ${completed}/${jobs} completed`);
+				const ms = new Date(execution.stoppedAt).getTime() - new Date(execution.startedAt).getTime();
+				results[name].push(ms);
+				log(`  ${name}: ${jobs} jobs of ${jobMs} ms in ${ms} ms`);
+			}
+		}
+	} finally {
+		await rig.sim.faults({ answerDelayMs: 0, runMs: config.runMs });
+	}
+	const ms = Object.fromEntries(Object.entries(results).map(([name, list]) => [name, median(list)]));
+	return { jobs, jobMs, apiMs, ms, runs: results, ratioToPollDefault: ms.waitForCallback / ms.pollDefault, ratioToPoll1s: ms.waitForCallback / ms.poll1s };
+}

@@ -28,7 +28,7 @@ const RUNPOD_PACKAGE = '@render-hooks/n8n-nodes-runpod';
 export const TRIGGER_TYPE = `${RUNPOD_PACKAGE}.runPodTrigger`;
 export const ACTION_TYPE = `${RUNPOD_PACKAGE}.runPod`;
 /** The RunPod Trigger's newest version (its defaultVersion): what a workflow made today has. */
-export const TRIGGER_LATEST_VERSION = 3;
+export const TRIGGER_LATEST_VERSION = 4;
 const SIGNING_LABEL = 'n8n-nodes-render-hooks/callback-signing-key';
 
 /** The RunPod simulator (simulators/runpod/remote.ts) in a child process; see that file for the control API. */

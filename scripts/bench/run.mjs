@@ -8,6 +8,7 @@
  *
  *   npm run bench [-- --rounds 4 --seconds 8 --poll-runs 10 --no-queue]  (4 rounds: each of the 4
  *   throughput contenders once in each position, see roundOrder)
+ *   npm run bench -- --only-wait   (only Wait for Callback vs Poll, merged into docs/bench.json)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { nodeFor } from '../n8n/install.mjs';
 import { DEFAULT_N8N_VERSION, REPO_ROOT } from '../n8n/paths.mjs';
 import { ratioChart } from './chart.mjs';
-import { largeCallback, pollUnderFaults, pollingCalls, submits, throughput } from './measures.mjs';
+import { largeCallback, pollUnderFaults, pollingCalls, submits, throughput, waitVersusPoll } from './measures.mjs';
 import { queueModeAvailable, queueModeThroughput } from './queue.mjs';
 import {
 	TRIGGER_LATEST_VERSION, fillDeliveryMemory, referenceTriggerWorkflow, startRig, triggerWorkflow, webhookNodeWorkflow,
@@ -30,6 +31,8 @@ const { values: options } = parseArgs({
 		seconds: { type: 'string', default: '8' },
 		'poll-runs': { type: 'string', default: '10' },
 		'no-queue': { type: 'boolean', default: false },
+		/** Only the Wait for Callback vs Poll figure (about 2 minutes), merged into the last written figures. */
+		'only-wait': { type: 'boolean', default: false },
 		version: { type: 'string', default: DEFAULT_N8N_VERSION },
 	},
 });
@@ -54,45 +57,11 @@ async function main() {
 		settings: { rounds, seconds, connections: 10, triggerVersion: TRIGGER_LATEST_VERSION }, loadAverageBefore: os.loadavg(),
 	};
 	try {
-		const trigger = await rig.createWorkflow(triggerWorkflow(rig.credential, { typeVersion: TRIGGER_LATEST_VERSION }));
-		const webhook = await rig.createWorkflow(webhookNodeWorkflow());
-		const reference = await rig.createWorkflow(referenceTriggerWorkflow());
-		// The same trigger, its own workflow (own delivery memory), for callbacks naming an image to download.
-		const triggerImage = await rig.createWorkflow(triggerWorkflow(rig.credential, { typeVersion: TRIGGER_LATEST_VERSION }));
-		// Both start with a full delivery memory (1000 keys in their static data), as a trigger that has run a while.
-		for (const workflow of [trigger, triggerImage]) await fillDeliveryMemory(rig, workflow);
-		const contenders = {
-			webhookNode: { workflow: webhook, path: webhook.webhookPaths.Webhook },
-			reference: { workflow: reference, path: reference.webhookPaths['Bench Reference Trigger'] },
-			trigger: { workflow: trigger, path: trigger.webhookPaths['RunPod Trigger'] },
-			// A small PNG the simulator serves: the trigger's execute() downloads it and stores it as a file.
-			triggerImage: { workflow: triggerImage, path: triggerImage.webhookPaths['RunPod Trigger'], images: [`${rig.sim.url}/samples/bench-image.png`] },
-		};
-		const describe = `${rounds} interleaved rounds (order balanced, see roundOrder) of ${seconds} s at 10 connections: Webhook node, reference trigger, RunPod Trigger v${TRIGGER_LATEST_VERSION} (no image; an image to download; 1000 deliveries remembered)`;
-
-		say(`\n1. throughput, ${describe} (n8n's default expression engine settings)`);
-		figures.throughput = withRatios(await throughput(rig, { contenders, rounds, seconds, log: say }));
-		say(`\n2. 15 MB callback, trigger vs Webhook node`);
-		figures.largeCallback = await largeCallback(rig, { trigger, webhook, log: say });
-		say(`\n3. 200 submits in one execution, API answering in 100 ms`);
-		figures.submits = await submits(rig, { log: say });
-		say(`\n4. status calls per polled job`);
-		figures.polling = await pollingCalls(rig, { log: say });
-		say(`\n5. Poll, 20 items, status calls answered 30% 429 + 10% 500`);
-		figures.pollUnderFaults = await pollUnderFaults(rig, { runs: Number(options['poll-runs']), log: say });
-
-		say(`\n6. throughput again with ${Object.entries(LAZY).map(([name, value]) => `${name}=${value}`).join(' ')} (n8n restarted): ${describe}`);
-		await rig.restartN8n({ env: LAZY });
-		figures.throughputLazyAcquire = withRatios(await throughput(rig, { contenders, rounds, seconds, log: say }));
-		await rig.restartN8n({ env: {} });
-
-		if (options['no-queue'] || !queueModeAvailable()) {
-			say('\n7. queue mode vs one main: not measured');
+		if (options['only-wait']) {
+			say('\n8. Wait for Callback vs Poll, 100 items of 3 s, API answering in 100 ms');
+			figures.waitVersusPoll = await waitVersusPoll(rig, { log: say });
 		} else {
-			say('\n7. queue mode (main + 2 webhook processors + 2 workers) vs one main: trigger throughput');
-			await rig.n8n.stop(); // one n8n at a time on this machine
-			figures.queueMode = await queueModeThroughput({ sim: rig.sim, signingKey: rig.signingKey, rounds, seconds, log: say });
-			figures.queueMode.ratio = figures.queueMode.perSecond / figures.throughput.trigger.perSecond;
+			await allFigures(rig, figures);
 		}
 	} finally {
 		await rig.stop();
@@ -100,7 +69,55 @@ async function main() {
 	}
 	figures.seconds = (Date.now() - startedAt) / 1000;
 	figures.loadAverageAfter = os.loadavg();
-	report(figures);
+	if (options['only-wait']) reportWaitOnly(figures);
+	else report(figures);
+}
+
+/** Every figure but --only-wait's alone, in the order printed. */
+async function allFigures(rig, figures) {
+	const trigger = await rig.createWorkflow(triggerWorkflow(rig.credential, { typeVersion: TRIGGER_LATEST_VERSION }));
+	const webhook = await rig.createWorkflow(webhookNodeWorkflow());
+	const reference = await rig.createWorkflow(referenceTriggerWorkflow());
+	// The same trigger, its own workflow (own delivery memory), for callbacks naming an image to download.
+	const triggerImage = await rig.createWorkflow(triggerWorkflow(rig.credential, { typeVersion: TRIGGER_LATEST_VERSION }));
+	// Both start with a full delivery memory (1000 keys in their static data), as a trigger that has run a while.
+	for (const workflow of [trigger, triggerImage]) await fillDeliveryMemory(rig, workflow);
+	const contenders = {
+		webhookNode: { workflow: webhook, path: webhook.webhookPaths.Webhook },
+		reference: { workflow: reference, path: reference.webhookPaths['Bench Reference Trigger'] },
+		trigger: { workflow: trigger, path: trigger.webhookPaths['RunPod Trigger'] },
+		// A small PNG the simulator serves: the trigger's execute() downloads it and stores it as a file.
+		triggerImage: { workflow: triggerImage, path: triggerImage.webhookPaths['RunPod Trigger'], images: [`${rig.sim.url}/samples/bench-image.png`] },
+	};
+	const describe = `${rounds} interleaved rounds (order balanced, see roundOrder) of ${seconds} s at 10 connections: Webhook node, reference trigger, RunPod Trigger v${TRIGGER_LATEST_VERSION} (no image; an image to download; 1000 deliveries remembered)`;
+
+	say(`\n1. throughput, ${describe} (n8n's default expression engine settings)`);
+	figures.throughput = withRatios(await throughput(rig, { contenders, rounds, seconds, log: say }));
+	say(`\n2. 15 MB callback, trigger vs Webhook node`);
+	figures.largeCallback = await largeCallback(rig, { trigger, webhook, log: say });
+	say(`\n3. 200 submits in one execution, API answering in 100 ms`);
+	figures.submits = await submits(rig, { log: say });
+	say(`\n4. status calls per polled job`);
+	figures.polling = await pollingCalls(rig, { log: say });
+	say(`\n5. Poll, 20 items, status calls answered 30% 429 + 10% 500`);
+	figures.pollUnderFaults = await pollUnderFaults(rig, { runs: Number(options['poll-runs']), log: say });
+
+	say('\n8. Wait for Callback vs Poll, 100 items of 3 s, API answering in 100 ms');
+	figures.waitVersusPoll = await waitVersusPoll(rig, { log: say });
+
+	say(`\n6. throughput again with ${Object.entries(LAZY).map(([name, value]) => `${name}=${value}`).join(' ')} (n8n restarted): ${describe}`);
+	await rig.restartN8n({ env: LAZY });
+	figures.throughputLazyAcquire = withRatios(await throughput(rig, { contenders, rounds, seconds, log: say }));
+	await rig.restartN8n({ env: {} });
+
+	if (options['no-queue'] || !queueModeAvailable()) {
+		say('\n7. queue mode vs one main: not measured');
+	} else {
+		say('\n7. queue mode (main + 2 webhook processors + 2 workers) vs one main: trigger throughput');
+		await rig.n8n.stop(); // one n8n at a time on this machine
+		figures.queueMode = await queueModeThroughput({ sim: rig.sim, signingKey: rig.signingKey, rounds, seconds, log: say });
+		figures.queueMode.ratio = figures.queueMode.perSecond / figures.throughput.trigger.perSecond;
+	}
 }
 
 /** The Node.js version n8n `version` runs on here. */
@@ -126,6 +143,23 @@ function withRatios(side) {
 			referenceToWebhookNode: per('reference', 'webhookNode'),
 		},
 	};
+}
+
+function waitVersusPollLine({ waitVersusPoll: wait }) {
+	return `Wait for Callback vs Poll:    ${wait.ratioToPollDefault.toFixed(2)}× Poll at its default 5 s, ${wait.ratioToPoll1s.toFixed(2)}× Poll at 1 s  (${wait.jobs} jobs of ${wait.jobMs} ms, API ${wait.apiMs} ms: ${wait.ms.waitForCallback} vs ${wait.ms.pollDefault} vs ${wait.ms.poll1s} ms, start to end)`;
+}
+
+/** `--only-wait`: prints the figure and merges it into the figures last written for this version. */
+function reportWaitOnly(figures) {
+	say('\n== figures ==');
+	say(waitVersusPollLine(figures));
+	const base = figures.version === DEFAULT_N8N_VERSION ? 'bench' : `bench-n8n-${figures.version}`;
+	const file = path.join(REPO_ROOT, 'docs', `${base}.json`);
+	const previous = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+	const { date, benchNode, n8nNode, loadAverageBefore, loadAverageAfter, seconds: took } = figures;
+	previous.waitVersusPoll = { ...figures.waitVersusPoll, date, benchNode, n8nNode, loadAverageBefore, loadAverageAfter, seconds: took };
+	fs.writeFileSync(file, `${JSON.stringify(previous, null, 2)}\n`);
+	say(`merged into docs/${base}.json`);
 }
 
 function report(figures) {
@@ -154,6 +188,7 @@ function report(figures) {
 	say(`200 submits vs HTTP Request:  ${sub.ratio.toFixed(2)}×  (RunPod node ${sub.ms.runPodNode} ms; HTTP Request batching ${sub.batchSize}/0 ms ${sub.ms.httpRequestBatching} ms, defaults ${sub.ms.httpRequestDefaults} ms → ${sub.ratioToDefaults.toFixed(2)}×)`);
 	say(`status calls per polled job:  ${polling.ratio.toFixed(2)}× the bound  (${polling.perJob.toFixed(2)} per job, max ${polling.maxPerJob}; ⌈${polling.durationMs / 1000} s ÷ ${polling.intervalS} s⌉ + 1 = ${polling.bound})`);
 	say(`Poll under 30% 429 + 10% 500: every job completed in ${faults.allCompletedRuns} of ${faults.runs} runs`);
+	say(waitVersusPollLine(figures));
 	say(queueMode ? `queue mode vs one main:       ${queueMode.ratio.toFixed(2)}×  (queue mode ${rate(queueMode)})` : 'queue mode vs one main:       not measured');
 	say(`(bench took ${figures.seconds.toFixed(0)} s)`);
 
