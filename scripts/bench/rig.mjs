@@ -380,7 +380,8 @@ export async function fillDeliveryMemory(rig, { id, workflow }, count = DELIVERY
 	const node = workflow.nodes.find((entry) => entry.type === TRIGGER_TYPE);
 	const earlier = Array.from({ length: count }, (_, index) => `earlier-${uuid()}-${index}:completed`);
 	await queryDatabase(rig, 'UPDATE workflow_entity SET staticData = ? WHERE id = ?',
-		[JSON.stringify({ [`node:${node.name}`]: { [DELIVERY_LOG_KEY]: earlier } }), String(id)], { write: true });
+		// As the trigger saves it: one newline-joined string (its writer id unset: another process's).
+		[JSON.stringify({ [`node:${node.name}`]: { [DELIVERY_LOG_KEY]: earlier.join('\n') } }), String(id)], { write: true });
 }
 
 /**
