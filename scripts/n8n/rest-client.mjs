@@ -76,12 +76,28 @@ export async function setupOwnerAndLogin(url, owner = DEFAULT_OWNER) {
 
 /** Node type descriptions as the editor loads them (GET /types/nodes.json, needs the cookie). */
 export async function getNodeTypes(client) {
-	return client.request('/types/nodes.json');
+	return typesFile(client, '/types/nodes.json');
 }
 
 /** Credential type descriptions as the editor loads them (GET /types/credentials.json). */
 export async function getCredentialTypes(client) {
-	return client.request('/types/credentials.json');
+	return typesFile(client, '/types/credentials.json');
+}
+
+/**
+ * A /types file, read again while it does not parse: n8n rewrites these files after a community
+ * package is installed, and a read meanwhile gets part of one (seen with 1.123.81: "Unterminated
+ * string in JSON at position 12581184").
+ */
+async function typesFile(client, pathname, { attempts = 20, delayMs = 500 } = {}) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await client.request(pathname);
+		} catch (error) {
+			if (!(error instanceof SyntaxError) || attempt >= attempts) throw error;
+			await new Promise((resolve) => setTimeout(resolve, delayMs));
+		}
+	}
 }
 
 /** Creates credentials; `credentials` = [{name, type, data}], plain data. Returns them with ids. */
