@@ -12,6 +12,7 @@ import { ACCEPTED_CALLBACK_ANSWER, rejectCallback, respondJson, verifyCallback }
 import type { RenderContext, RenderProvider } from './provider';
 import type { ParsedRender, RenderResult } from './result';
 import { isFinalStatus } from './result';
+import type { PollSettings } from './wait';
 import { ConcurrencyLimit, followJob, lookUpUnfinished, pollSettings } from './wait';
 
 /**
@@ -70,7 +71,7 @@ export async function resumeAfterCallback(
 	);
 	const waitOptions = context.getNodeParameter('waitOptions', {}) as IDataObject;
 	const settings = pollSettings(waitOptions);
-	await lookUpUnfinished(context, provider, finished, lookupConcurrency(provider, waitOptions));
+	await lookUpUnfinished(context, provider, finished, lookupConcurrency(provider, waitOptions, settings));
 	const unfinished = (): number[] =>
 		finished.flatMap((entry, index) => (entry instanceof Error || isFinalStatus(entry.result.status) ? [] : [index]));
 	const stillRunning = unfinished();
@@ -95,8 +96,7 @@ export async function resumeAfterCallback(
  * takes submits, unless the user limited status checks (Max Parallel Status Checks), so that it
  * takes about as long as one status call.
  */
-function lookupConcurrency(provider: RenderProvider, waitOptions: IDataObject): number {
-	const { concurrency } = pollSettings(waitOptions);
+function lookupConcurrency(provider: RenderProvider, waitOptions: IDataObject, { concurrency }: PollSettings): number {
 	return waitOptions.maxConcurrentPolls === undefined ? Math.max(concurrency, provider.maxParallelSubmits) : concurrency;
 }
 

@@ -12,7 +12,7 @@ import { DEFAULT_CALLBACK_URL_VALID_HOURS } from './descriptions';
 import { emitResults } from './resume';
 import type { StopSignal } from './wait';
 import { providerCredentials, toNodeError } from './transport';
-import { ConcurrencyLimit, WAIT_TIMEOUT_CODE, followJob, lookUpUnfinished, pollSettings } from './wait';
+import { ConcurrencyLimit, WAIT_TIMEOUT_CODE, followJob, isUnfinished, lookUpUnfinished, pollSettings } from './wait';
 
 type Submitted = Array<ParsedRender | Error | undefined>;
 
@@ -103,8 +103,7 @@ export async function runSubmitOperation(
 		const last = items.length - 1;
 		await lookUpUnfinished(context, provider, submitted, 1, [last]);
 		finished[last] = submitted[last];
-		const lastJob = submitted[last];
-		if (lastJob && !(lastJob instanceof Error) && !isFinalStatus(lastJob.result.status)) {
+		if (isUnfinished(submitted[last])) {
 			await context.putExecutionToWait(new Date(Date.now() + settings.timeoutMs));
 			leaveTimeoutItems(context, provider, submitted, settings.timeoutMs);
 			// What the execution shows while it waits; the resuming callback replaces it.

@@ -124,7 +124,8 @@ export async function lookUpUnfinished(
 	);
 }
 
-function isUnfinished(entry: ParsedRender | Error | undefined): entry is ParsedRender {
+/** Whether an entry is a job that has not ended yet (not an item's error, not a final status). */
+export function isUnfinished(entry: ParsedRender | Error | undefined): entry is ParsedRender {
 	return entry !== undefined && !(entry instanceof Error) && !isFinalStatus(entry.result.status);
 }
 
